@@ -1,0 +1,34 @@
+package io.tidemark.schemas;
+
+/**
+ * Object keys of the archive. Keys are deterministic, so re-uploading a bundle after a crash
+ * writes the same key; offsets are zero-padded so that key order is offset order.
+ *
+ * <p>Layout under a repository prefix: {@code changes/<topic>/<partition>/<first>-<last>.avro}.
+ */
+public final class BundleKeys {
+  private BundleKeys() {}
+
+  public static final String CHANGES = "changes/";
+  private static final String SUFFIX = ".avro";
+
+  public static String changeBundle(String prefix, String topic, int partition, long first, long last) {
+    return String.format("%s%s%s/%d/%020d-%020d%s", normalize(prefix), CHANGES, topic, partition,
+        first, last, SUFFIX);
+  }
+
+  /** The prefix under which all change bundles of the repository live. */
+  public static String changesRoot(String prefix) {
+    return normalize(prefix) + CHANGES;
+  }
+
+  public static boolean isBundle(String key) {
+    return key.endsWith(SUFFIX);
+  }
+
+  /** "" or a prefix ending in exactly one slash. */
+  public static String normalize(String prefix) {
+    String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+    return p.isEmpty() ? "" : p + "/";
+  }
+}

@@ -1,0 +1,115 @@
+package io.tidemark.schemas;
+
+import io.tidemark.schemas.avro.ChangeEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * Builds one bundle: an Avro object container file of the events of one topic-partition, in
+ * offset order, whose header carries its {@link BundleMetadata}.
+ *
+ * <p>Events are encoded as they are added (so the caller can drop them) and written out by
+ * {@link #writeTo}, because the header, which holds the body's hash, comes first in the file.
+ * Not thread-safe; one writer per bundle.
+ */
+public final class BundleWriter {
+  private final String topic;
+  private final int partition;
+  private final SpecificDatumWriter<ChangeEvent> datumWriter =
+      new SpecificDatumWriter<>(ChangeEvent.class);
+  private final MessageDigest sha256 = Hashing.sha256();
+  private final List<ByteBuffer> encoded = new ArrayList<>();
+  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
+  private BinaryEncoder encoder;
+  private long firstOffset = -1;
+  private long lastOffset = -1;
+  private SourcePosition firstPosition;
+  private SourcePosition lastPosition;
+  private long encodedBytes;
+
+  public BundleWriter(String topic, int partition) {
+    this.topic = topic;
+    this.partition = partition;
+  }
+
+  /** Adds the event consumed at {@code offset}; offsets must increase. */
+  public void add(long offset, ChangeEvent event) {
+    if (offset <= lastOffset) {
+      throw new IllegalArgumentException(
+          "offset " + offset + " does not follow " + lastOffset + " in " + topic + "-" + partition);
+    }
+    scratch.reset();
+    encoder = EncoderFactory.get().directBinaryEncoder(scratch, encoder);
+    try {
+      datumWriter.write(event, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory encoding failed", e);
+    }
+    byte[] bytes = scratch.toByteArray();
+    sha256.update(bytes);
+    encoded.add(ByteBuffer.wrap(bytes));
+    encodedBytes += bytes.length;
+    SourcePosition position = SourcePosition.fromAvro(event.getPosition());
+    if (firstOffset < 0) {
+      firstOffset = offset;
+      firstPosition = position;
+    }
+    lastOffset = offset;
+    lastPosition = position;
+  }
+
+  public int eventCount() {
+    return encoded.size();
+  }
+
+  /** Uncompressed size of the events added so far. */
+  public long encodedBytes() {
+    return encodedBytes;
+  }
+
+  /** Writes the container file to {@code out} (not closed) and returns its metadata. */
+  public BundleMetadata writeTo(OutputStream out, BundleCodec codec) throws IOException {
+    if (encoded.isEmpty()) {
+      throw new IllegalStateException("an empty bundle is never written");
+    }
+    BundleMetadata meta = new BundleMetadata(topic, partition, firstOffset, lastOffset,
+        firstPosition, lastPosition, encoded.size(), HexFormat.of().formatHex(sha256.digest()));
+    DataFileWriter<ChangeEvent> file = new DataFileWriter<>(datumWriter);
+    file.setCodec(codec.avro());
+    meta.toHeader().forEach(file::setMeta);
+    file.create(ChangeEvent.getClassSchema(), new NonClosing(out));
+    for (ByteBuffer e : encoded) {
+      file.appendEncoded(e.duplicate());
+    }
+    file.close();
+    return meta;
+  }
+
+  /** Keeps DataFileWriter.close() from closing the caller's stream. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}
