@@ -1,0 +1,104 @@
+package io.tidemark.app;
+
+import io.tidemark.capture.Capture;
+import io.tidemark.capture.CaptureSettings;
+import io.tidemark.schemas.SourcePosition;
+import io.tidemark.sinks.ConsumerLag;
+import io.tidemark.sinks.SinkSettings;
+import io.tidemark.sinks.SinkWorker;
+import io.tidemark.sinks.s3.S3BundleStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The continuous pipeline of one source in one process: capture into Kafka and a sink worker
+ * from Kafka into S3. Closing it stops capture first, then lets the worker write and commit
+ * every batch it holds.
+ *
+ * <p>Thread-safe.
+ */
+public final class Pipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Capture capture;
+  private final SinkWorker worker;
+  private final SinkSettings sinkSettings;
+  private final ExecutorService sinkThread;
+  private final Future<?> sinkRun;
+
+  private Pipeline(CaptureSettings captureSettings, SinkSettings sinkSettings, S3Client s3) {
+    this.sinkSettings = sinkSettings;
+    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()),
+        InstantSource.system());
+    this.capture = Capture.start(captureSettings);
+    this.sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-sink"));
+    this.sinkRun = sinkThread.submit(worker);
+  }
+
+  public static Pipeline start(CaptureSettings capture, SinkSettings sink, S3Client s3) {
+    return new Pipeline(capture, sink, s3);
+  }
+
+  /**
+   * Waits until every event up to the source transaction {@code gtid} is durable in S3:
+   * capture has handed it to Kafka and the sink group has committed past everything Kafka holds.
+   *
+   * @throws IllegalStateException when a stage failed or the timeout passed first
+   */
+  public void awaitArchived(String gtid, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sinkSettings.bootstrapServers()))) {
+      while (!forwarded(gtid) || ConsumerLag.of(admin, sinkSettings) > 0) {
+        throwIfFailed();
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("transaction " + gtid + " was not archived within "
+              + timeout + " (capture at " + capture.lastForwarded().orElse(null) + ")");
+        }
+        TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // polling a condition with a deadline
+      }
+    }
+  }
+
+  private boolean forwarded(String gtid) {
+    Optional<SourcePosition> last = capture.lastForwarded();
+    return last.isPresent() && Objects.equals(last.get().gtid(), gtid);
+  }
+
+  private void throwIfFailed() throws Exception {
+    if (capture.failure().isPresent()) {
+      throw new IllegalStateException("capture failed", capture.failure().get());
+    }
+    if (sinkRun.isDone()) {
+      sinkRun.get(); // rethrows the worker's failure
+      throw new IllegalStateException("the sink worker stopped");
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    log.info("stopping the pipeline: capture first, then the sink");
+    try {
+      capture.close();
+    } finally {
+      worker.close();
+      sinkThread.shutdown();
+      if (!sinkThread.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("the sink worker did not stop within 60 s");
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.tidemark.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code tidemark} command. */
+@Command(name = "tidemark", mixinStandardHelpOptions = true, version = "tidemark 0.1.0",
+    description = "Continuous, restorable backups of MySQL-family databases through Kafka into S3.",
+    subcommands = {Tidemark.DemoCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:failure", "2:bad usage or configuration",
+        "3:verification mismatch"})
+public final class Tidemark implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Tidemark())
+        .setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+    cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    }
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return ExitCodes.USAGE;
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = {"The embedded default, end to end, in one command: an in-JVM Kafka broker and"
+          + " S3 server, a sandbox MariaDB with sample data under a write load, the pipeline"
+          + " archiving it, then a restore into a fresh sandbox, verified table by table.",
+          "Needs no configuration and no running services."})
+  static final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--transactions", defaultValue = "3000",
+        description = "source transactions in the write load (default: ${DEFAULT-VALUE})")
+    int transactions;
+
+    @Override
+    public Integer call() throws Exception {
+      if (transactions < 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "--transactions must be at least 1, not " + transactions);
+      }
+      return new Demo(System.out, transactions).run();
+    }
+  }
+}

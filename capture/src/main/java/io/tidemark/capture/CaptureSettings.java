@@ -1,0 +1,43 @@
+package io.tidemark.capture;
+
+import io.tidemark.schemas.TopicNames;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What capture needs to stream one source database into Kafka.
+ *
+ * @param topics the topic names of the source
+ * @param host source server host
+ * @param port source server port
+ * @param user the capture user (grants: SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE,
+ *     REPLICATION CLIENT, BINLOG MONITOR, LOCK TABLES)
+ * @param password its password; never logged, never in {@link #toString()}
+ * @param replicaServerId the server id capture uses as a binlog client; must differ from every
+ *     server id of the replication topology
+ * @param databases databases to capture; empty means every non-system database
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param partitions partitions of the change topic when capture creates it
+ * @param replicationFactor replication factor of the topics capture creates
+ * @param pollInterval how long the binlog reader waits to fill a batch; bounds latency
+ */
+public record CaptureSettings(
+    TopicNames topics, String host, int port, String user, String password, long replicaServerId,
+    List<String> databases, String bootstrapServers, int partitions, short replicationFactor,
+    Duration pollInterval) {
+
+  public CaptureSettings {
+    Objects.requireNonNull(topics, "topics");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    databases = List.copyOf(databases);
+  }
+
+  @Override
+  public String toString() {
+    return "CaptureSettings[source=" + topics.source() + ", " + user + "@" + host + ":" + port
+        + ", databases=" + databases + ", kafka=" + bootstrapServers + "]";
+  }
+}

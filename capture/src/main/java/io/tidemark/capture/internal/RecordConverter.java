@@ -1,0 +1,81 @@
+package io.tidemark.capture.internal;
+
+import io.tidemark.schemas.SourcePosition;
+import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Operation;
+import java.util.Optional;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * The capture boundary: turns a Debezium record into a Tidemark change event. Debezium structs
+ * never travel further than this class.
+ */
+public final class RecordConverter {
+  private RecordConverter() {}
+
+  /** The event of a data or schema change record; empty for heartbeats and tombstones. */
+  public static Optional<ChangeEvent> convert(SourceRecord record) {
+    if (!(record.value() instanceof Struct value)) {
+      return Optional.empty();
+    }
+    if (value.schema().field("ddl") != null) {
+      return Optional.of(schemaChange(value));
+    }
+    if (value.schema().field("op") == null) {
+      return Optional.empty(); // heartbeat or transaction marker
+    }
+    Struct source = value.getStruct("source");
+    Struct key = record.key() instanceof Struct k ? k : null;
+    return Optional.of(ChangeEvent.newBuilder()
+        .setPosition(position(source).toAvro())
+        .setDatabase(source.getString("db"))
+        .setTable(source.getString("table"))
+        .setOperation(operation(value.getString("op")))
+        .setKey(key == null ? null : ColumnValues.columns(key))
+        .setBefore(ColumnValues.columns(value.getStruct("before")))
+        .setAfter(ColumnValues.columns(value.getStruct("after")))
+        .build());
+  }
+
+  private static ChangeEvent schemaChange(Struct value) {
+    Struct source = value.getStruct("source");
+    String table = source.getString("table");
+    return ChangeEvent.newBuilder()
+        .setPosition(position(source).toAvro())
+        .setDatabase(value.getString("databaseName"))
+        .setTable(table == null || table.isEmpty() ? null : table)
+        .setOperation(Operation.DDL)
+        .setDdl(value.getString("ddl"))
+        .build();
+  }
+
+  static SourcePosition position(Struct source) {
+    Object snapshot = source.get("snapshot");
+    Integer row = source.getInt32("row");
+    Long serverId = source.getInt64("server_id");
+    return new SourcePosition(
+        serverId == null ? 0 : serverId,
+        source.getString("file"),
+        source.getInt64("pos"),
+        row == null ? 0 : row,
+        source.schema().field("gtid") == null ? null : source.getString("gtid"),
+        source.getInt64("ts_ms"),
+        snapshot != null && !"false".equals(snapshot.toString()));
+  }
+
+  private static Operation operation(String op) {
+    switch (op) {
+      case "r":
+        return Operation.SNAPSHOT_ROW;
+      case "c":
+        return Operation.INSERT;
+      case "u":
+        return Operation.UPDATE;
+      case "d":
+        return Operation.DELETE;
+      default:
+        throw new IllegalArgumentException("unknown Debezium operation '" + op + "'");
+    }
+  }
+}

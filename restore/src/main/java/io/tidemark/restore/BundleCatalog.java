@@ -1,0 +1,44 @@
+package io.tidemark.restore;
+
+import io.tidemark.schemas.BundleKeys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The change bundles of a repository, derived from the bucket alone: per topic-partition, in
+ * offset order (the key order).
+ */
+public final class BundleCatalog {
+  private final Map<String, List<String>> byPartition;
+
+  private BundleCatalog(Map<String, List<String>> byPartition) {
+    this.byPartition = byPartition;
+  }
+
+  public static BundleCatalog read(S3Client s3, String bucket, String prefix) {
+    String root = BundleKeys.changesRoot(prefix);
+    Map<String, List<String>> byPartition = new TreeMap<>();
+    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(root)).contents()) {
+      String key = o.key();
+      if (BundleKeys.isBundle(key)) {
+        String partition = key.substring(root.length(), key.lastIndexOf('/'));
+        byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+      }
+    }
+    byPartition.values().forEach(keys -> keys.sort(null));
+    return new BundleCatalog(byPartition);
+  }
+
+  /** Bundle keys per "topic/partition", each list in offset order. */
+  public Map<String, List<String>> bundlesByPartition() {
+    return byPartition;
+  }
+
+  public int bundleCount() {
+    return byPartition.values().stream().mapToInt(List::size).sum();
+  }
+}

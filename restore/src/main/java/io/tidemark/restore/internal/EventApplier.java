@@ -1,0 +1,139 @@
+package io.tidemark.restore.internal;
+
+import io.tidemark.restore.SqlNames;
+import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Column;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns one change event into SQL on the target. Row changes locate their row by primary key
+ * (by every column of the before image for a table without one) and must touch exactly one row:
+ * anything else means the target has diverged, and the restore stops rather than guess.
+ *
+ * <p>Used by one thread with one connection.
+ */
+public final class EventApplier {
+  private final Connection target;
+
+  public EventApplier(Connection target) {
+    this.target = target;
+  }
+
+  /** Session settings for replay: UTC for TIMESTAMP text, no FK checks, exact inserts. */
+  public static void prepareSession(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET time_zone = '+00:00'");
+      s.execute("SET foreign_key_checks = 0");
+      s.execute("SET sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
+    }
+  }
+
+  public void apply(ChangeEvent e) throws SQLException {
+    switch (e.getOperation()) {
+      case SNAPSHOT_ROW, INSERT -> insert(e);
+      case UPDATE -> update(e);
+      case DELETE -> delete(e);
+      case DDL -> ddl(e);
+      default -> throw new IllegalArgumentException("unknown operation " + e.getOperation());
+    }
+  }
+
+  private void insert(ChangeEvent e) throws SQLException {
+    List<Column> after = e.getAfter();
+    String sql = "INSERT INTO " + table(e) + " (" + names(after, ", ") + ") VALUES ("
+        + after.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    try (PreparedStatement ps = target.prepareStatement(sql)) {
+      bind(ps, 1, after);
+      ps.executeUpdate();
+    }
+  }
+
+  private void update(ChangeEvent e) throws SQLException {
+    List<Column> where = locator(e);
+    String sql = "UPDATE " + table(e) + " SET " + names(e.getAfter(), " = ?, ") + " = ? WHERE "
+        + conditions(where) + " LIMIT 1";
+    try (PreparedStatement ps = target.prepareStatement(sql)) {
+      int next = bind(ps, 1, e.getAfter());
+      bind(ps, next, where);
+      expectOneRow(e, ps.executeUpdate());
+    }
+  }
+
+  private void delete(ChangeEvent e) throws SQLException {
+    List<Column> where = locator(e);
+    try (PreparedStatement ps = target.prepareStatement(
+        "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1")) {
+      bind(ps, 1, where);
+      expectOneRow(e, ps.executeUpdate());
+    }
+  }
+
+  private void ddl(ChangeEvent e) throws SQLException {
+    String ddl = e.getDdl().strip();
+    String verb = ddl.toUpperCase(Locale.ROOT);
+    if (verb.startsWith("SET ") || verb.startsWith("USE ")) {
+      return; // session state of the source's DDL connection, not a schema change
+    }
+    try (Statement s = target.createStatement()) {
+      if (!e.getDatabase().isEmpty()) {
+        s.execute("CREATE DATABASE IF NOT EXISTS " + SqlNames.quote(e.getDatabase()));
+        s.execute("USE " + SqlNames.quote(e.getDatabase()));
+      }
+      s.execute(ddl);
+    }
+  }
+
+  /** The before image's key columns, or the whole before image for a table without a key. */
+  private static List<Column> locator(ChangeEvent e) {
+    if (e.getKey() == null) {
+      return e.getBefore();
+    }
+    Set<String> keyNames = e.getKey().stream().map(Column::getName).collect(Collectors.toSet());
+    return e.getBefore().stream().filter(c -> keyNames.contains(c.getName())).toList();
+  }
+
+  private static void expectOneRow(ChangeEvent e, int rows) {
+    if (rows != 1) {
+      throw new IllegalStateException(e.getOperation() + " at " + e.getPosition() + " matched "
+          + rows + " rows of " + e.getDatabase() + "." + e.getTable() + " instead of 1: the"
+          + " target differs from the source; restore into a fresh server");
+    }
+  }
+
+  private static String table(ChangeEvent e) {
+    return SqlNames.quote(e.getDatabase()) + "." + SqlNames.quote(e.getTable());
+  }
+
+  private static String names(List<Column> columns, String separator) {
+    return columns.stream().map(c -> SqlNames.quote(c.getName())).collect(Collectors.joining(separator));
+  }
+
+  /** NULL-safe equality, so a NULL in a keyless table's row still matches. */
+  private static String conditions(List<Column> columns) {
+    return columns.stream().map(c -> SqlNames.quote(c.getName()) + " <=> ?")
+        .collect(Collectors.joining(" AND "));
+  }
+
+  private static int bind(PreparedStatement ps, int first, List<Column> columns) throws SQLException {
+    int i = first;
+    for (Column c : columns) {
+      Object v = c.getValue();
+      if (v instanceof ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        ps.setBytes(i++, bytes);
+      } else {
+        ps.setObject(i++, v);
+      }
+    }
+    return i;
+  }
+}

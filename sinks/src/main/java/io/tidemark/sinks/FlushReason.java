@@ -1,0 +1,13 @@
+package io.tidemark.sinks;
+
+/** Why a partition's batch became a bundle. */
+public enum FlushReason {
+  /** The batch reached its event count limit. */
+  COUNT,
+  /** The batch reached its size limit. */
+  BYTES,
+  /** The oldest event in the batch waited long enough. */
+  AGE,
+  /** The worker is giving the partition up (rebalance) or stopping. */
+  SHUTDOWN
+}

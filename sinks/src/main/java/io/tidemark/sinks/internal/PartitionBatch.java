@@ -1,0 +1,46 @@
+package io.tidemark.sinks.internal;
+
+import io.tidemark.schemas.BundleWriter;
+import io.tidemark.schemas.avro.ChangeEvent;
+import java.time.Instant;
+
+/** The events of one topic-partition not yet in a bundle. Confined to the worker thread. */
+public final class PartitionBatch {
+  private BundleWriter writer;
+  private Instant firstEventAt;
+  private final String topic;
+  private final int partition;
+
+  public PartitionBatch(String topic, int partition) {
+    this.topic = topic;
+    this.partition = partition;
+  }
+
+  public void add(long offset, ChangeEvent event, Instant now) {
+    if (writer == null) {
+      writer = new BundleWriter(topic, partition);
+      firstEventAt = now;
+    }
+    writer.add(offset, event);
+  }
+
+  public int events() {
+    return writer == null ? 0 : writer.eventCount();
+  }
+
+  public long bytes() {
+    return writer == null ? 0 : writer.encodedBytes();
+  }
+
+  public Instant firstEventAt() {
+    return firstEventAt;
+  }
+
+  /** Hands the batch over for writing and starts an empty one. */
+  public BundleWriter take() {
+    BundleWriter taken = writer;
+    writer = null;
+    firstEventAt = null;
+    return taken;
+  }
+}
