@@ -6,6 +6,7 @@ import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
@@ -14,8 +15,6 @@ import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
 import java.io.PrintStream;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +60,7 @@ final class Demo {
       TopicNames topics = new TopicNames("demo");
       CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
           "demo-capture-pw", 5400, List.of(DB), kafka.bootstrapServers(), 3, (short) 1,
-          Duration.ofMillis(50));
+          Duration.ofMillis(50), Duration.ofMillis(500));
       SinkSettings sink = new SinkSettings(topics, kafka.bootstrapServers(), BUCKET, "backups",
           new FlushPolicy(1000, 16L << 20, Duration.ofSeconds(1)), BundleCodec.ZSTD,
           Duration.ofMillis(200));
@@ -71,9 +70,13 @@ final class Demo {
         try (Connection c = source.connection()) {
           data.writeLoad(c, transactions, CUSTOMERS);
         }
-        String gtid = gtid(source);
-        step("wrote " + transactions + " transactions; waiting until " + gtid + " is in S3");
-        pipeline.awaitArchived(gtid, Duration.ofMinutes(5));
+        GtidSet end;
+        try (Connection c = source.connection()) {
+          end = Pipeline.sourceGtids(c);
+        }
+        step("wrote " + transactions + " transactions; waiting until GTID " + end
+            + " is in S3");
+        pipeline.awaitArchived(end, Duration.ofMinutes(5));
       }
       step("archived: " + BundleCatalog.read(s3, BUCKET, "backups").bundleCount()
           + " bundles; restoring into the fresh sandbox on port " + target.port());
@@ -106,14 +109,6 @@ final class Demo {
     step(match ? "verified: the restored database equals the source"
         : "verification FAILED: the restored database differs from the source");
     return match ? 0 : ExitCodes.MISMATCH;
-  }
-
-  private static String gtid(MariaDbServer server) throws Exception {
-    try (Connection c = server.connection(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos")) {
-      r.next();
-      return r.getString(1);
-    }
   }
 
   private void step(String message) {

@@ -2,15 +2,19 @@ package io.tidemark.app;
 
 import io.tidemark.capture.Capture;
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.sinks.ConsumerLag;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.sinks.SinkWorker;
 import io.tidemark.sinks.s3.S3BundleStore;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,29 +57,40 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Waits until every event up to the source transaction {@code gtid} is durable in S3:
-   * capture has handed it to Kafka and the sink group has committed past everything Kafka holds.
+   * Waits until every source transaction up to the GTID position {@code sourceGtids} is durable
+   * in S3: capture's restart point covers it and the sink group has committed everything Kafka
+   * holds.
    *
    * @throws IllegalStateException when a stage failed or the timeout passed first
    */
-  public void awaitArchived(String gtid, Duration timeout) throws Exception {
+  public void awaitArchived(GtidSet sourceGtids, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sinkSettings.bootstrapServers()))) {
-      while (!forwarded(gtid) || ConsumerLag.of(admin, sinkSettings) > 0) {
+      while (!reached(sourceGtids) || ConsumerLag.of(admin, sinkSettings) > 0) {
         throwIfFailed();
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("transaction " + gtid + " was not archived within "
-              + timeout + " (capture at " + capture.lastForwarded().orElse(null) + ")");
+          throw new IllegalStateException("the source up to GTID " + sourceGtids
+              + " was not archived within " + timeout + " (capture at "
+              + capture.restartPoint().map(SourcePosition::format).orElse("its start") + ")");
         }
         TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // polling a condition with a deadline
       }
     }
   }
 
-  private boolean forwarded(String gtid) {
-    Optional<SourcePosition> last = capture.lastForwarded();
-    return last.isPresent() && Objects.equals(last.get().gtid(), gtid);
+  private boolean reached(GtidSet sourceGtids) {
+    Optional<SourcePosition> at = capture.restartPoint();
+    return at.isPresent() && GtidSet.parse(at.get().gtid()).covers(sourceGtids);
+  }
+
+  /** The GTID position of the source's newest transaction ({@code @@gtid_binlog_pos}). */
+  public static GtidSet sourceGtids(Connection source) throws SQLException {
+    try (Statement s = source.createStatement();
+        ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+      r.next();
+      return GtidSet.parse(r.getString(1));
+    }
   }
 
   private void throwIfFailed() throws Exception {

@@ -8,7 +8,9 @@ import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.TopicNames;
+import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
@@ -19,7 +21,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,21 +81,29 @@ class VerticalSliceIT {
     TopicNames topics = new TopicNames("slice" + UUID.randomUUID().toString().substring(0, 6));
     CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
         "capture-pw", 5401, List.of(db), kafka.bootstrapServers(), 1, (short) 1,
-        Duration.ofMillis(50));
+        Duration.ofMillis(50), Duration.ofMillis(200));
     SinkSettings sink = new SinkSettings(topics, kafka.bootstrapServers(), bucket, "repo",
         new FlushPolicy(10_000, 64L << 20, Duration.ofMillis(500)), BundleCodec.ZSTD,
         Duration.ofMillis(100));
 
     try (Pipeline pipeline = Pipeline.start(capture, sink, s3)) {
-      // Streamed after the snapshot: an insert, an update and a delete, in one transaction each.
+      try (Connection c = source.connection()) {
+        pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(90)); // the snapshot
+      }
+      // Streamed from the binlog: an insert, an update and a delete, one transaction each.
       source.execute(
           "INSERT INTO " + db + ".item VALUES (4, 'four', 4.0004, NOW(6), NOW(3), x'04')",
           "UPDATE " + db + ".item SET name = 'TWO', price = price + 1 WHERE id = 2",
           "DELETE FROM " + db + ".item WHERE id = 3");
-      pipeline.awaitArchived(lastGtid(), Duration.ofSeconds(90));
+      try (Connection c = source.connection()) {
+        pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(90));
+      }
     }
 
-    assertThat(BundleCatalog.read(s3, bucket, "repo").bundleCount()).isPositive();
+    assertThat(operationsIn(bucket)).containsOnlyKeys(Operation.DDL, Operation.SNAPSHOT_ROW,
+        Operation.INSERT, Operation.UPDATE, Operation.DELETE)
+        .containsEntry(Operation.SNAPSHOT_ROW, 3L).containsEntry(Operation.INSERT, 1L)
+        .containsEntry(Operation.UPDATE, 1L).containsEntry(Operation.DELETE, 1L);
     new Restore(new RestoreSettings(bucket, "repo", new RestoreSettings.Target("127.0.0.1",
         target.port(), "root", ""), 500), s3).run();
 
@@ -101,12 +113,17 @@ class VerticalSliceIT {
     }
   }
 
-  private static String lastGtid() throws Exception {
-    try (Connection c = source.connection(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos")) {
-      r.next();
-      return r.getString(1);
+  /** How many events of each operation the repository's bundles hold. */
+  private static Map<Operation, Long> operationsIn(String bucket) throws Exception {
+    Map<Operation, Long> counts = new EnumMap<>(Operation.class);
+    for (List<String> keys : BundleCatalog.read(s3, bucket, "repo").bundlesByPartition().values()) {
+      for (String key : keys) {
+        try (BundleReader r = new BundleReader(s3.getObject(b -> b.bucket(bucket).key(key)), key)) {
+          r.forEachRemaining(e -> counts.merge(e.getOperation(), 1L, Long::sum));
+        }
+      }
     }
+    return counts;
   }
 
   private static List<String> rows(MariaDbServer server, String db) throws Exception {

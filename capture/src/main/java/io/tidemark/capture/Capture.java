@@ -76,9 +76,12 @@ public final class Capture implements AutoCloseable {
     return capture;
   }
 
-  /** The source position of the newest event that Kafka holds. */
-  public Optional<SourcePosition> lastForwarded() {
-    return forwarder.lastAcknowledged();
+  /**
+   * The binlog position before which every source change is in Kafka; empty until the first
+   * batch was acknowledged.
+   */
+  public Optional<SourcePosition> restartPoint() {
+    return forwarder.restartPoint();
   }
 
   /** Why the stream ended, if it ended by failure. */

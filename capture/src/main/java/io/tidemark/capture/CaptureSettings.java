@@ -21,11 +21,12 @@ import java.util.Objects;
  * @param partitions partitions of the change topic when capture creates it
  * @param replicationFactor replication factor of the topics capture creates
  * @param pollInterval how long the binlog reader waits to fill a batch; bounds latency
+ * @param heartbeatInterval how often capture records its position on a quiet source
  */
 public record CaptureSettings(
     TopicNames topics, String host, int port, String user, String password, long replicaServerId,
     List<String> databases, String bootstrapServers, int partitions, short replicationFactor,
-    Duration pollInterval) {
+    Duration pollInterval, Duration heartbeatInterval) {
 
   public CaptureSettings {
     Objects.requireNonNull(topics, "topics");

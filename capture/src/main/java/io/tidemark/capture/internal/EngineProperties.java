@@ -29,6 +29,10 @@ public final class EngineProperties {
     p.setProperty("include.schema.changes", "true");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("poll.interval.ms", Long.toString(s.pollInterval().toMillis()));
+    p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
+    // The server sends binlog heartbeats every 0.8 x the keep-alive interval; without them a
+    // quiet source produces no event on which Debezium could emit its own heartbeat.
+    p.setProperty("connect.keep.alive.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
 
     // Offsets and DDL history live in Kafka, never in local files.
     p.setProperty("bootstrap.servers", s.bootstrapServers());

@@ -36,7 +36,7 @@ public final class KafkaForwarder
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Duration ackTimeout;
-  private final AtomicReference<SourcePosition> lastAcknowledged = new AtomicReference<>();
+  private final AtomicReference<SourcePosition> restartPoint = new AtomicReference<>();
 
   public KafkaForwarder(Producer<byte[], byte[]> producer, String topic, Duration ackTimeout) {
     this.producer = producer;
@@ -44,9 +44,13 @@ public final class KafkaForwarder
     this.ackTimeout = ackTimeout;
   }
 
-  /** The source position of the newest event Kafka acknowledged; safe from any thread. */
-  public Optional<SourcePosition> lastAcknowledged() {
-    return Optional.ofNullable(lastAcknowledged.get());
+  /**
+   * The binlog position up to which every source change is in Kafka: the connector's restart
+   * offset of the newest record handled, heartbeats included, so it also advances past
+   * transaction ends and on a quiet source. Safe from any thread.
+   */
+  public Optional<SourcePosition> restartPoint() {
+    return Optional.ofNullable(restartPoint.get());
   }
 
   @Override
@@ -54,13 +58,10 @@ public final class KafkaForwarder
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-    ChangeEvent last = null;
     for (RecordChangeEvent<SourceRecord> r : records) {
       Optional<ChangeEvent> event = RecordConverter.convert(r.record());
-      if (event.isPresent()) {
-        last = event.get();
-        acks.add(producer.send(new ProducerRecord<>(topic, key(last), ChangeEvents.serialize(last))));
-      }
+      event.ifPresent(e -> acks.add(
+          producer.send(new ProducerRecord<>(topic, key(e), ChangeEvents.serialize(e)))));
     }
     producer.flush();
     long deadline = System.nanoTime() + ackTimeout.toNanos();
@@ -75,8 +76,9 @@ public final class KafkaForwarder
             + topic + " within " + ackTimeout + "; the batch is not committed", e);
       }
     }
-    if (last != null) {
-      lastAcknowledged.set(SourcePosition.fromAvro(last.getPosition()));
+    if (!records.isEmpty()) {
+      RecordConverter.restartPoint(records.get(records.size() - 1).record().sourceOffset())
+          .ifPresent(restartPoint::set);
     }
     for (RecordChangeEvent<SourceRecord> r : records) {
       committer.markProcessed(r);

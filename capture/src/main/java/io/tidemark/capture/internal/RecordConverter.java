@@ -3,6 +3,7 @@ package io.tidemark.capture.internal;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -48,6 +49,22 @@ public final class RecordConverter {
         .setOperation(Operation.DDL)
         .setDdl(value.getString("ddl"))
         .build();
+  }
+
+  /**
+   * The connector's offset as a position: where streaming would restart, so every change before
+   * it has been handed over. Empty for an offset without binlog coordinates.
+   */
+  static Optional<SourcePosition> restartPoint(Map<String, ?> offset) {
+    if (offset == null || !(offset.get("file") instanceof String file)
+        || !(offset.get("pos") instanceof Number pos)) {
+      return Optional.empty();
+    }
+    Object gtids = offset.get("gtids");
+    Object seconds = offset.get("ts_sec");
+    return Optional.of(new SourcePosition(0, file, pos.longValue(), 0,
+        gtids == null ? null : gtids.toString(),
+        seconds instanceof Number n ? n.longValue() * 1000 : 0, false));
   }
 
   static SourcePosition position(Struct source) {

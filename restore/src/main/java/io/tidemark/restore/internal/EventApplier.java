@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +22,10 @@ import java.util.stream.Collectors;
  * <p>Used by one thread with one connection.
  */
 public final class EventApplier {
+  private static final int UNKNOWN_DATABASE = 1049;
+  private static final Pattern DATABASE_DDL =
+      Pattern.compile("(CREATE|DROP|ALTER)\\s+(DATABASE|SCHEMA)\\b", Pattern.CASE_INSENSITIVE);
+
   private final Connection target;
 
   public EventApplier(Connection target) {
@@ -83,11 +88,25 @@ public final class EventApplier {
       return; // session state of the source's DDL connection, not a schema change
     }
     try (Statement s = target.createStatement()) {
-      if (!e.getDatabase().isEmpty()) {
-        s.execute("CREATE DATABASE IF NOT EXISTS " + SqlNames.quote(e.getDatabase()));
-        s.execute("USE " + SqlNames.quote(e.getDatabase()));
+      if (!e.getDatabase().isEmpty() && !DATABASE_DDL.matcher(ddl).lookingAt()) {
+        useIfExists(s, e.getDatabase());
       }
       s.execute(ddl);
+    }
+  }
+
+  /**
+   * Makes {@code db} the default database for an unqualified DDL statement. The source's DDL may
+   * mention a database before it creates it (DROP TABLE IF EXISTS comes first); such a statement
+   * then runs without a default database and fails on its own if it really needs one.
+   */
+  private static void useIfExists(Statement s, String db) throws SQLException {
+    try {
+      s.execute("USE " + SqlNames.quote(db));
+    } catch (SQLException e) {
+      if (e.getErrorCode() != UNKNOWN_DATABASE) {
+        throw e;
+      }
     }
   }
 
