@@ -68,13 +68,17 @@ final class Demo {
         step("pipeline running: capture → Kafka topic " + topics.changes() + " → bundles in s3://"
             + BUCKET + "/backups/");
         try (Connection c = source.connection()) {
+          pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofMinutes(5));
+        }
+        step("initial snapshot archived; starting the write load");
+        try (Connection c = source.connection()) {
           data.writeLoad(c, transactions, CUSTOMERS);
         }
         GtidSet end;
         try (Connection c = source.connection()) {
           end = Pipeline.sourceGtids(c);
         }
-        step("wrote " + transactions + " transactions; waiting until GTID " + end
+        step("wrote " + transactions + " transactions; waiting until the source up to GTID " + end
             + " is in S3");
         pipeline.awaitArchived(end, Duration.ofMinutes(5));
       }

@@ -21,7 +21,7 @@ final class SampleData {
 
   void create(Connection c, int customers) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db);
+      s.execute("CREATE DATABASE " + db + " CHARACTER SET utf8mb4");
       s.execute("CREATE TABLE " + db + ".customer (id INT PRIMARY KEY, name VARCHAR(80) NOT NULL,"
           + " email VARCHAR(120) UNIQUE, balance DECIMAL(14,2) NOT NULL, joined DATETIME(6))");
       s.execute("CREATE TABLE " + db + ".orders (id BIGINT AUTO_INCREMENT PRIMARY KEY,"

@@ -1,6 +1,7 @@
 package io.tidemark.app;
 
 import java.util.concurrent.Callable;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,13 +16,27 @@ import picocli.CommandLine.Option;
 public final class Tidemark implements Callable<Integer> {
 
   public static void main(String[] args) {
+    // The binlog client logs through java.util.logging; route it to the one log configuration.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     CommandLine cli = new CommandLine(new Tidemark())
-        .setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+        .setExecutionExceptionHandler(Tidemark::reportFailure);
     cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     for (CommandLine sub : cli.getSubcommands().values()) {
       sub.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     }
     System.exit(cli.execute(args));
+  }
+
+  /** A failure is one readable line per cause on stderr, not a stack trace; exit code 1. */
+  private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    StringBuilder message = new StringBuilder("tidemark " + cli.getCommandName() + " failed: ");
+    message.append(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      message.append(System.lineSeparator()).append("  caused by: ").append(cause.getMessage());
+    }
+    cli.getErr().println(message);
+    return ExitCodes.FAILURE;
   }
 
   @Override

@@ -36,6 +36,14 @@ public record GtidSet(Map<Long, Long> sequenceByDomain) {
     return new GtidSet(seqs);
   }
 
+  /** E.g. "domain 0 at 42, domain 1 at 3". */
+  @Override
+  public String toString() {
+    return sequenceByDomain.entrySet().stream()
+        .map(e -> "domain " + e.getKey() + " at " + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** True when every transaction of {@code other} is at or before this position. */
   public boolean covers(GtidSet other) {
     return other.sequenceByDomain.entrySet().stream()

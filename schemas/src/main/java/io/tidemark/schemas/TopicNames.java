@@ -6,7 +6,8 @@ package io.tidemark.schemas;
  *
  * <ul>
  *   <li>{@code <source>.changes}: row changes, snapshot rows and DDL, keyed by table and primary
- *       key so that every row's changes stay in one partition, in source order.
+ *       key so that every row's changes stay in one partition, in source order. Every DDL
+ *       event goes to partition 0, so DDL keeps its order too.
  *   <li>{@code <source>.offsets}: the capture engine's binlog offsets.
  *   <li>{@code <source>.schema-history}: the capture engine's DDL history.
  * </ul>

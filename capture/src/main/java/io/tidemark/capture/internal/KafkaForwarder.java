@@ -6,6 +6,7 @@ import io.tidemark.schemas.ChangeEvents;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
+import io.tidemark.schemas.avro.Operation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 public final class KafkaForwarder
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+  private static final Integer DDL_PARTITION = 0;
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Duration ackTimeout;
@@ -60,8 +63,7 @@ public final class KafkaForwarder
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
     for (RecordChangeEvent<SourceRecord> r : records) {
       Optional<ChangeEvent> event = RecordConverter.convert(r.record());
-      event.ifPresent(e -> acks.add(
-          producer.send(new ProducerRecord<>(topic, key(e), ChangeEvents.serialize(e)))));
+      event.ifPresent(e -> acks.add(producer.send(record(e))));
     }
     producer.flush();
     long deadline = System.nanoTime() + ackTimeout.toNanos();
@@ -84,6 +86,15 @@ public final class KafkaForwarder
       committer.markProcessed(r);
     }
     committer.markBatchFinished();
+  }
+
+  /**
+   * DDL goes to partition 0, always: the DDL a snapshot emits shares one source position, so only
+   * one partition's offset order keeps it in order (DROP, CREATE DATABASE, CREATE TABLE).
+   */
+  private ProducerRecord<byte[], byte[]> record(ChangeEvent e) {
+    Integer partition = e.getOperation() == Operation.DDL ? DDL_PARTITION : null;
+    return new ProducerRecord<>(topic, partition, key(e), ChangeEvents.serialize(e));
   }
 
   /**
