@@ -10,6 +10,7 @@ import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.TopicNames;
+import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
@@ -104,6 +105,15 @@ class VerticalSliceIT {
         Operation.INSERT, Operation.UPDATE, Operation.DELETE)
         .containsEntry(Operation.SNAPSHOT_ROW, 3L).containsEntry(Operation.INSERT, 1L)
         .containsEntry(Operation.UPDATE, 1L).containsEntry(Operation.DELETE, 1L);
+    List<ChangeEvent> events = eventsIn(bucket);
+    assertThat(events).filteredOn(e -> e.getOperation() == Operation.UPDATE).singleElement()
+        .satisfies(e -> {
+          assertThat(e.getTransactionId()).isNotBlank();
+          assertThat(e.getTransactionOrder()).isEqualTo(1);
+        });
+    assertThat(events).filteredOn(e -> e.getDdl() != null && e.getDdl().startsWith("CREATE TABLE"))
+        .singleElement().satisfies(e -> assertThat(e.getTableSchema().getPrimaryKey())
+            .containsExactly("id"));
     new Restore(new RestoreSettings(bucket, "repo", new RestoreSettings.Target("127.0.0.1",
         target.port(), "root", ""), 500), s3).run();
 
@@ -116,14 +126,22 @@ class VerticalSliceIT {
   /** How many events of each operation the repository's bundles hold. */
   private static Map<Operation, Long> operationsIn(String bucket) throws Exception {
     Map<Operation, Long> counts = new EnumMap<>(Operation.class);
+    for (ChangeEvent e : eventsIn(bucket)) {
+      counts.merge(e.getOperation(), 1L, Long::sum);
+    }
+    return counts;
+  }
+
+  private static List<ChangeEvent> eventsIn(String bucket) throws Exception {
+    List<ChangeEvent> events = new ArrayList<>();
     for (List<String> keys : BundleCatalog.read(s3, bucket, "repo").bundlesByPartition().values()) {
       for (String key : keys) {
         try (BundleReader r = new BundleReader(s3.getObject(b -> b.bucket(bucket).key(key)), key)) {
-          r.forEachRemaining(e -> counts.merge(e.getOperation(), 1L, Long::sum));
+          r.forEachRemaining(events::add);
         }
       }
     }
-    return counts;
+    return events;
   }
 
   private static List<String> rows(MariaDbServer server, String db) throws Exception {

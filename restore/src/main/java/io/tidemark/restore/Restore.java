@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -60,7 +59,8 @@ public final class Restore {
 
   /**
    * Groups the merged events into target transactions: the events of one source transaction
-   * (same GTID) together, snapshot rows in batches, each DDL alone (it commits implicitly).
+   * (same transaction id) together, snapshot rows in batches, each DDL alone (it commits
+   * implicitly).
    */
   private Result replay(MergedEvents events, EventApplier applier, Connection c) throws SQLException {
     long applied = 0;
@@ -89,8 +89,8 @@ public final class Restore {
     if (first.getPosition().getSnapshot() && next.getPosition().getSnapshot()) {
       return groupSize < settings.batchRows();
     }
-    String gtid = first.getPosition().getGtid();
-    return gtid != null && Objects.equals(gtid, next.getPosition().getGtid());
+    String transaction = first.getTransactionId();
+    return transaction != null && transaction.equals(next.getTransactionId());
   }
 
   private static void commit(EventApplier applier, Connection c, List<ChangeEvent> group)

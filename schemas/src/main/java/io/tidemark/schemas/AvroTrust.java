@@ -2,8 +2,10 @@ package io.tidemark.schemas;
 
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
+import io.tidemark.schemas.avro.ColumnDefinition;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.schemas.avro.Position;
+import io.tidemark.schemas.avro.TableSchema;
 import org.apache.avro.util.ClassSecurityValidator;
 
 /**
@@ -17,7 +19,8 @@ final class AvroTrust {
     ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(
         ClassSecurityValidator.getGlobal(),
         ClassSecurityValidator.builder().add(ChangeEvent.class).add(Column.class)
-            .add(Operation.class).add(Position.class).build()));
+            .add(Operation.class).add(Position.class).add(TableSchema.class)
+            .add(ColumnDefinition.class).build()));
   }
 
   /** Runs the static initializer; cheap after the first call. */

@@ -27,6 +27,7 @@ public final class EngineProperties {
     p.setProperty("time.precision.mode", "adaptive_time_microseconds");
     p.setProperty("binary.handling.mode", "bytes");
     p.setProperty("include.schema.changes", "true");
+    p.setProperty("provide.transaction.metadata", "true");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("poll.interval.ms", Long.toString(s.pollInterval().toMillis()));
     p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));

@@ -28,8 +28,12 @@ public final class RecordConverter {
     }
     Struct source = value.getStruct("source");
     Struct key = record.key() instanceof Struct k ? k : null;
+    Struct transaction = value.schema().field("transaction") == null
+        ? null : value.getStruct("transaction");
     return Optional.of(ChangeEvent.newBuilder()
         .setPosition(position(source).toAvro())
+        .setTransactionId(transaction == null ? null : transaction.getString("id"))
+        .setTransactionOrder(transaction == null ? 0 : transaction.getInt64("total_order"))
         .setDatabase(source.getString("db"))
         .setTable(source.getString("table"))
         .setOperation(operation(value.getString("op")))
@@ -48,6 +52,7 @@ public final class RecordConverter {
         .setTable(table == null || table.isEmpty() ? null : table)
         .setOperation(Operation.DDL)
         .setDdl(value.getString("ddl"))
+        .setTableSchema(TableSchemas.after(value))
         .build();
   }
 
