@@ -8,6 +8,7 @@ import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.schemas.avro.ChangeEvent;
@@ -136,7 +137,8 @@ class VerticalSliceIT {
     List<ChangeEvent> events = new ArrayList<>();
     for (List<String> keys : BundleCatalog.read(s3, bucket, "repo").bundlesByPartition().values()) {
       for (String key : keys) {
-        try (BundleReader r = new BundleReader(s3.getObject(b -> b.bucket(bucket).key(key)), key)) {
+        try (BundleReader<ChangeEvent> r = new BundleReader<>(BundleContent.CHANGES,
+            s3.getObject(b -> b.bucket(bucket).key(key)), key)) {
           r.forEachRemaining(events::add);
         }
       }

@@ -16,10 +16,17 @@ import java.util.function.Function;
  * @param eventCount the number of events
  * @param sha256 hex SHA-256 of the events' Avro binary encodings, concatenated in file order;
  *     independent of the compression codec
+ * @param offsets the Kafka offset of every event, as {@link OffsetRuns#format() runs}
  */
 public record BundleMetadata(
     String topic, int partition, long firstOffset, long lastOffset,
-    SourcePosition firstPosition, SourcePosition lastPosition, long eventCount, String sha256) {
+    SourcePosition firstPosition, SourcePosition lastPosition, long eventCount, String sha256,
+    String offsets) {
+
+  /** The offset of every event, in file order. */
+  public OffsetRuns offsetRuns() {
+    return OffsetRuns.parse(offsets);
+  }
 
   static final String PREFIX = "tidemark.";
   static final int FORMAT_VERSION = 1;
@@ -35,6 +42,7 @@ public record BundleMetadata(
     m.put(PREFIX + "last_position", lastPosition.format());
     m.put(PREFIX + "event_count", Long.toString(eventCount));
     m.put(PREFIX + "sha256", sha256);
+    m.put(PREFIX + "offsets", offsets);
     return m;
   }
 
@@ -57,7 +65,7 @@ public record BundleMetadata(
           Long.parseLong(get.apply("first_offset")), Long.parseLong(get.apply("last_offset")),
           SourcePosition.parse(get.apply("first_position")),
           SourcePosition.parse(get.apply("last_position")),
-          Long.parseLong(get.apply("event_count")), get.apply("sha256"));
+          Long.parseLong(get.apply("event_count")), get.apply("sha256"), get.apply("offsets"));
     } catch (IllegalArgumentException e) {
       throw new CorruptBundleException("bundle header is unreadable: " + e.getMessage());
     }

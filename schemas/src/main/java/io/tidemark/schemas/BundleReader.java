@@ -1,6 +1,5 @@
 package io.tidemark.schemas;
 
-import io.tidemark.schemas.avro.ChangeEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +14,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Streams the events of one bundle and checks them against its header: the event count and the
@@ -24,12 +24,11 @@ import org.apache.avro.specific.SpecificDatumWriter;
  *
  * <p>Not thread-safe.
  */
-public final class BundleReader implements Iterator<ChangeEvent>, AutoCloseable {
-  private final DataFileStream<ChangeEvent> stream;
+public final class BundleReader<T extends SpecificRecordBase> implements Iterator<T>, AutoCloseable {
+  private final DataFileStream<T> stream;
   private final BundleMetadata metadata;
   private final MessageDigest sha256 = Hashing.sha256();
-  private final SpecificDatumWriter<ChangeEvent> reencoder =
-      new SpecificDatumWriter<>(ChangeEvent.class);
+  private final SpecificDatumWriter<T> reencoder;
   private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
   private final String name;
   private BinaryEncoder encoder;
@@ -40,13 +39,20 @@ public final class BundleReader implements Iterator<ChangeEvent>, AutoCloseable 
     AvroTrust.ensure();
   }
 
-  /** Opens a bundle; {@code name} (its key or path) appears in every error. */
-  public BundleReader(InputStream in, String name) throws IOException {
+  /**
+   * Opens a bundle of the given content; {@code name} (its key or path) appears in every error.
+   */
+  public BundleReader(BundleContent<T> content, InputStream in, String name) throws IOException {
     this.name = name;
+    this.reencoder = new SpecificDatumWriter<>(content.type());
     try {
-      this.stream = new DataFileStream<>(in, new SpecificDatumReader<>(ChangeEvent.class));
+      this.stream = new DataFileStream<>(in, new SpecificDatumReader<>(content.type()));
     } catch (IOException | AvroRuntimeException e) {
       throw new CorruptBundleException("'" + name + "' is not a bundle: " + e.getMessage());
+    }
+    String actual = stream.getMetaString(BundleMetadata.PREFIX + "content");
+    if (!content.name().equals(actual)) {
+      throw new CorruptBundleException("'" + name + "' holds " + actual + ", not " + content);
     }
     try {
       this.metadata = BundleMetadata.fromHeader(stream::getMetaString);
@@ -75,11 +81,11 @@ public final class BundleReader implements Iterator<ChangeEvent>, AutoCloseable 
   }
 
   @Override
-  public ChangeEvent next() {
+  public T next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    ChangeEvent event;
+    T event;
     try {
       event = stream.next();
     } catch (AvroRuntimeException e) {
@@ -91,7 +97,7 @@ public final class BundleReader implements Iterator<ChangeEvent>, AutoCloseable 
     return event;
   }
 
-  private void hash(ChangeEvent event) {
+  private void hash(T event) {
     scratch.reset();
     encoder = EncoderFactory.get().directBinaryEncoder(scratch, encoder);
     try {

@@ -1,6 +1,5 @@
 package io.tidemark.schemas;
 
-import io.tidemark.schemas.avro.ChangeEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,37 +12,42 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
 
 /**
- * Builds one bundle: an Avro object container file of the events of one topic-partition, in
- * offset order, whose header carries its {@link BundleMetadata}.
+ * Builds one bundle: an Avro object container file of the entries (change events or snapshot
+ * records) of one topic-partition, in offset order, whose header carries its
+ * {@link BundleMetadata}.
  *
  * <p>Events are encoded as they are added (so the caller can drop them) and written out by
  * {@link #writeTo}, because the header, which holds the body's hash, comes first in the file.
  * Not thread-safe; one writer per bundle.
  */
-public final class BundleWriter {
+public final class BundleWriter<T extends SpecificRecordBase> {
+  private final BundleContent<T> content;
   private final String topic;
   private final int partition;
-  private final SpecificDatumWriter<ChangeEvent> datumWriter =
-      new SpecificDatumWriter<>(ChangeEvent.class);
+  private final SpecificDatumWriter<T> datumWriter;
   private final MessageDigest sha256 = Hashing.sha256();
   private final List<ByteBuffer> encoded = new ArrayList<>();
   private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
   private BinaryEncoder encoder;
+  private final OffsetRuns offsets = new OffsetRuns();
   private long firstOffset = -1;
   private long lastOffset = -1;
   private SourcePosition firstPosition;
   private SourcePosition lastPosition;
   private long encodedBytes;
 
-  public BundleWriter(String topic, int partition) {
+  public BundleWriter(BundleContent<T> content, String topic, int partition) {
+    this.content = content;
     this.topic = topic;
     this.partition = partition;
+    this.datumWriter = new SpecificDatumWriter<>(content.type());
   }
 
   /** Adds the event consumed at {@code offset}; offsets must increase. */
-  public void add(long offset, ChangeEvent event) {
+  public void add(long offset, T event) {
     if (offset <= lastOffset) {
       throw new IllegalArgumentException(
           "offset " + offset + " does not follow " + lastOffset + " in " + topic + "-" + partition);
@@ -60,7 +64,8 @@ public final class BundleWriter {
     sha256.update(bytes);
     encoded.add(ByteBuffer.wrap(bytes));
     encodedBytes += bytes.length;
-    SourcePosition position = SourcePosition.fromAvro(event.getPosition());
+    offsets.add(offset);
+    SourcePosition position = content.positionOf(event);
     if (firstOffset < 0) {
       firstOffset = offset;
       firstPosition = position;
@@ -84,11 +89,13 @@ public final class BundleWriter {
       throw new IllegalStateException("an empty bundle is never written");
     }
     BundleMetadata meta = new BundleMetadata(topic, partition, firstOffset, lastOffset,
-        firstPosition, lastPosition, encoded.size(), HexFormat.of().formatHex(sha256.digest()));
-    DataFileWriter<ChangeEvent> file = new DataFileWriter<>(datumWriter);
+        firstPosition, lastPosition, encoded.size(), HexFormat.of().formatHex(sha256.digest()),
+        offsets.format());
+    DataFileWriter<T> file = new DataFileWriter<>(datumWriter);
     file.setCodec(codec.avro());
     meta.toHeader().forEach(file::setMeta);
-    file.create(ChangeEvent.getClassSchema(), new NonClosing(out));
+    file.setMeta(BundleMetadata.PREFIX + "content", content.name());
+    file.create(content.schema(), new NonClosing(out));
     for (ByteBuffer e : encoded) {
       file.appendEncoded(e.duplicate());
     }

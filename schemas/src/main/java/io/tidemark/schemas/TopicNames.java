@@ -8,6 +8,8 @@ package io.tidemark.schemas;
  *   <li>{@code <source>.changes}: row changes, snapshot rows and DDL, keyed by table and primary
  *       key so that every row's changes stay in one partition, in source order. Every DDL
  *       event goes to partition 0, so DDL keeps its order too.
+ *   <li>{@code <source>.snapshots}: consistent snapshots, one partition, so a snapshot's
+ *       closing record follows all of its rows.
  *   <li>{@code <source>.offsets}: the capture engine's binlog offsets.
  *   <li>{@code <source>.schema-history}: the capture engine's DDL history.
  * </ul>
@@ -22,6 +24,10 @@ public record TopicNames(String source) {
 
   public String changes() {
     return source + ".changes";
+  }
+
+  public String snapshots() {
+    return source + ".snapshots";
   }
 
   public String offsets() {

@@ -22,7 +22,7 @@ class BundleTest {
   @EnumSource(BundleCodec.class)
   void roundTripsEventsAndMetadata(BundleCodec codec) throws IOException {
     List<ChangeEvent> events = events(50);
-    BundleWriter writer = new BundleWriter("src.changes", 2);
+    BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "src.changes", 2);
     for (int i = 0; i < events.size(); i++) {
       writer.add(100 + i, events.get(i));
     }
@@ -30,7 +30,7 @@ class BundleTest {
     BundleMetadata written = writer.writeTo(out, codec);
 
     List<ChangeEvent> read = new ArrayList<>();
-    try (BundleReader reader = new BundleReader(new ByteArrayInputStream(out.toByteArray()), "b")) {
+    try (BundleReader<ChangeEvent> reader = new BundleReader<>(BundleContent.CHANGES, new ByteArrayInputStream(out.toByteArray()), "b")) {
       assertThat(reader.metadata()).isEqualTo(written);
       reader.forEachRemaining(read::add);
     }
@@ -50,7 +50,7 @@ class BundleTest {
   @Test
   void aFlippedByteInTheBodyIsReportedAsCorrupt() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BundleWriter writer = new BundleWriter("t", 0);
+    BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
     List<ChangeEvent> events = events(20);
     for (int i = 0; i < events.size(); i++) {
       writer.add(i, events.get(i));
@@ -62,7 +62,7 @@ class BundleTest {
     bytes[target + 6] = 'X';
 
     assertThatThrownBy(() -> {
-      try (BundleReader reader = new BundleReader(new ByteArrayInputStream(bytes), "k/1.avro")) {
+      try (BundleReader<ChangeEvent> reader = new BundleReader<>(BundleContent.CHANGES, new ByteArrayInputStream(bytes), "k/1.avro")) {
         reader.forEachRemaining(e -> { });
       }
     }).isInstanceOf(CorruptBundleException.class).hasMessageContaining("k/1.avro")
@@ -72,7 +72,7 @@ class BundleTest {
   @Test
   void aTruncatedBundleIsReportedAsCorrupt() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BundleWriter writer = new BundleWriter("t", 0);
+    BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
     List<ChangeEvent> events = events(20);
     for (int i = 0; i < events.size(); i++) {
       writer.add(i, events.get(i));
@@ -80,7 +80,7 @@ class BundleTest {
     writer.writeTo(out, BundleCodec.ZSTD);
     byte[] cut = java.util.Arrays.copyOf(out.toByteArray(), out.size() - 30);
     assertThatThrownBy(() -> {
-      try (BundleReader reader = new BundleReader(new ByteArrayInputStream(cut), "cut")) {
+      try (BundleReader<ChangeEvent> reader = new BundleReader<>(BundleContent.CHANGES, new ByteArrayInputStream(cut), "cut")) {
         reader.forEachRemaining(e -> { });
       }
     }).isInstanceOf(CorruptBundleException.class).hasMessageContaining("cut");
@@ -88,7 +88,7 @@ class BundleTest {
 
   @Test
   void offsetsMustIncrease() {
-    BundleWriter writer = new BundleWriter("t", 0);
+    BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
     writer.add(5, events(1).get(0));
     assertThatThrownBy(() -> writer.add(5, events(1).get(0)))
         .isInstanceOf(IllegalArgumentException.class);
@@ -103,7 +103,7 @@ class BundleTest {
   }
 
   private static BundleMetadata write(BundleCodec codec) throws IOException {
-    BundleWriter writer = new BundleWriter("t", 0);
+    BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
     List<ChangeEvent> events = events(10);
     for (int i = 0; i < events.size(); i++) {
       writer.add(i, events.get(i));

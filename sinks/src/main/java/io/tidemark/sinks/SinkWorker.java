@@ -4,6 +4,7 @@ import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleMetadata;
 import io.tidemark.schemas.BundleWriter;
 import io.tidemark.schemas.ChangeEvents;
+import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.sinks.internal.PartitionBatch;
 import io.tidemark.sinks.s3.S3BundleStore;
 import io.tidemark.sinks.s3.UploadOutcome;
@@ -112,7 +113,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   }
 
   private void flush(TopicPartition tp, PartitionBatch batch, FlushReason reason) {
-    BundleWriter writer = batch.take();
+    BundleWriter<ChangeEvent> writer = batch.take();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(writer.encodedBytes(), 1 << 26));
     BundleMetadata meta;
     try {

@@ -1,5 +1,6 @@
 package io.tidemark.restore.internal;
 
+import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.EventOrder;
 import io.tidemark.schemas.avro.ChangeEvent;
@@ -14,6 +15,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.PrimitiveIterator;
 import java.util.PriorityQueue;
 import java.util.function.Function;
 
@@ -23,7 +25,10 @@ import java.util.function.Function;
  * in memory, so memory is bounded by the bundle size times the partition count.
  *
  * <p>A bundle is read whole and checked before any of its events is handed out, so a corrupt
- * bundle stops the restore before it applies anything of it. Not thread-safe.
+ * bundle stops the restore before it applies anything of it. Bundles of one partition may
+ * overlap (a worker that crashed after an upload but before its commit re-batches from the
+ * committed offset): an event whose Kafka offset was already delivered is skipped. Not
+ * thread-safe.
  */
 public final class MergedEvents implements Iterator<ChangeEvent> {
   private final PriorityQueue<PartitionCursor> heads =
@@ -65,6 +70,7 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
     private final Function<String, InputStream> open;
     private Iterator<ChangeEvent> current = List.<ChangeEvent>of().iterator();
     private ChangeEvent head;
+    private long lastOffset = -1;
 
     PartitionCursor(Deque<String> keys, Function<String, InputStream> open) {
       this.keys = keys;
@@ -95,8 +101,19 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
 
     private List<ChangeEvent> load(String key) {
       List<ChangeEvent> events = new ArrayList<>();
-      try (InputStream in = open.apply(key); BundleReader reader = new BundleReader(in, key)) {
-        reader.forEachRemaining(events::add);
+      try (InputStream in = open.apply(key);
+          BundleReader<ChangeEvent> reader = new BundleReader<>(BundleContent.CHANGES, in, key)) {
+        PrimitiveIterator.OfLong offsets = reader.metadata().offsetRuns().iterator();
+        long newest = lastOffset;
+        while (reader.hasNext()) {
+          ChangeEvent e = reader.next();
+          long offset = offsets.nextLong();
+          if (offset > lastOffset) {
+            events.add(e);
+            newest = offset;
+          }
+        }
+        lastOffset = newest;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read bundle " + key, e);
       }

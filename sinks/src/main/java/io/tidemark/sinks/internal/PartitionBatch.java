@@ -1,12 +1,13 @@
 package io.tidemark.sinks.internal;
 
+import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleWriter;
 import io.tidemark.schemas.avro.ChangeEvent;
 import java.time.Instant;
 
 /** The events of one topic-partition not yet in a bundle. Confined to the worker thread. */
 public final class PartitionBatch {
-  private BundleWriter writer;
+  private BundleWriter<ChangeEvent> writer;
   private Instant firstEventAt;
   private final String topic;
   private final int partition;
@@ -18,7 +19,7 @@ public final class PartitionBatch {
 
   public void add(long offset, ChangeEvent event, Instant now) {
     if (writer == null) {
-      writer = new BundleWriter(topic, partition);
+      writer = new BundleWriter<>(BundleContent.CHANGES, topic, partition);
       firstEventAt = now;
     }
     writer.add(offset, event);
@@ -37,8 +38,8 @@ public final class PartitionBatch {
   }
 
   /** Hands the batch over for writing and starts an empty one. */
-  public BundleWriter take() {
-    BundleWriter taken = writer;
+  public BundleWriter<ChangeEvent> take() {
+    BundleWriter<ChangeEvent> taken = writer;
     writer = null;
     firstEventAt = null;
     return taken;

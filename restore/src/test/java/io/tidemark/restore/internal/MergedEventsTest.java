@@ -1,0 +1,78 @@
+package io.tidemark.restore.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.BundleContent;
+import io.tidemark.schemas.BundleWriter;
+import io.tidemark.schemas.CorruptBundleException;
+import io.tidemark.schemas.SourcePosition;
+import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Operation;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MergedEventsTest {
+  private final Map<String, byte[]> store = new HashMap<>();
+
+  @Test
+  void mergesPartitionsIntoSourceOrder() throws IOException {
+    // partition 0 holds binlog positions 10, 30, 50; partition 1 holds 20, 40
+    put("p0/a", 0, new long[] {0, 1, 2}, new long[] {10, 30, 50});
+    put("p1/a", 1, new long[] {0, 1}, new long[] {20, 40});
+    assertThat(positions(List.of(List.of("p0/a"), List.of("p1/a"))))
+        .containsExactly(10L, 20L, 30L, 40L, 50L);
+  }
+
+  @Test
+  void anOverlappingRetriedBundleDeliversEachOffsetOnce() throws IOException {
+    // A worker uploaded offsets 0-2, crashed before committing, and re-batched 0-4 as 0-1, 2-4.
+    put("p0/00-02", 0, new long[] {0, 1, 2}, new long[] {10, 20, 30});
+    put("p0/00-01", 0, new long[] {0, 1}, new long[] {10, 20});
+    put("p0/02-04", 0, new long[] {2, 3, 4}, new long[] {30, 40, 50});
+    assertThat(positions(List.of(List.of("p0/00-01", "p0/00-02", "p0/02-04"))))
+        .containsExactly(10L, 20L, 30L, 40L, 50L);
+  }
+
+  @Test
+  void offsetGapsFromTransactionMarkersAreNotOverlaps() throws IOException {
+    put("p0/a", 0, new long[] {0, 2, 4}, new long[] {10, 20, 30});
+    put("p0/b", 0, new long[] {6, 8}, new long[] {40, 50});
+    assertThat(positions(List.of(List.of("p0/a", "p0/b")))).containsExactly(10L, 20L, 30L, 40L, 50L);
+  }
+
+  @Test
+  void aCorruptBundleStopsTheMergeBeforeAnyOfItsEventsIsHandedOut() throws IOException {
+    put("p0/a", 0, new long[] {0, 1}, new long[] {10, 20});
+    byte[] bytes = store.get("p0/a");
+    bytes[bytes.length - 20] ^= 0x55;
+    assertThatThrownBy(() -> positions(List.of(List.of("p0/a"))))
+        .isInstanceOf(CorruptBundleException.class).hasMessageContaining("p0/a");
+  }
+
+  private List<Long> positions(List<List<String>> partitions) {
+    MergedEvents merged = new MergedEvents(partitions, k -> new ByteArrayInputStream(store.get(k)));
+    List<Long> out = new ArrayList<>();
+    merged.forEachRemaining(e -> out.add(e.getPosition().getPos()));
+    return out;
+  }
+
+  private void put(String key, int partition, long[] offsets, long[] positions) throws IOException {
+    BundleWriter<ChangeEvent> w = new BundleWriter<>(BundleContent.CHANGES, "t", partition);
+    for (int i = 0; i < offsets.length; i++) {
+      w.add(offsets[i], ChangeEvent.newBuilder()
+          .setPosition(new SourcePosition(1, "bin.000001", positions[i], 0, null, 0, false).toAvro())
+          .setDatabase("db").setTable("t").setOperation(Operation.INSERT).build());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    w.writeTo(out, BundleCodec.NONE);
+    store.put(key, out.toByteArray());
+  }
+}
