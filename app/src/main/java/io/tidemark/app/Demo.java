@@ -1,12 +1,15 @@
 package io.tidemark.app;
 
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.GtidSet;
+import io.tidemark.schemas.SourcePosition;
+import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
@@ -64,13 +67,13 @@ final class Demo {
       SinkSettings sink = new SinkSettings(topics, kafka.bootstrapServers(), BUCKET, "backups",
           new FlushPolicy(1000, 16L << 20, Duration.ofSeconds(1)), BundleCodec.ZSTD,
           Duration.ofMillis(200));
-      try (Pipeline pipeline = Pipeline.start(capture, sink, s3)) {
+      try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3)) {
         step("pipeline running: capture → Kafka topic " + topics.changes() + " → bundles in s3://"
             + BUCKET + "/backups/");
-        try (Connection c = source.connection()) {
-          pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofMinutes(5));
-        }
-        step("initial snapshot archived; starting the write load");
+        SnapshotManifest snapshot = pipeline.snapshotNow(Duration.ofMinutes(2));
+        step("snapshot " + snapshot.getSnapshotId() + " taken with " + SnapshotSettings.DEFAULT.threads()
+            + " threads at " + SourcePosition.fromAvro(snapshot.getPosition()).format()
+            + "; starting the write load");
         try (Connection c = source.connection()) {
           data.writeLoad(c, transactions, CUSTOMERS);
         }
@@ -84,10 +87,11 @@ final class Demo {
       }
       step("archived: " + BundleCatalog.read(s3, BUCKET, "backups").bundleCount()
           + " bundles; restoring into the fresh sandbox on port " + target.port());
-      Restore.Result restored = new Restore(new RestoreSettings(BUCKET, "backups",
-          new RestoreSettings.Target("127.0.0.1", target.port(), "root", ""), 1000), s3).run();
-      step("replayed " + restored.events() + " events in " + restored.transactions()
-          + " transactions");
+      Restore.Result restored = new Restore(new RestoreSettings(BUCKET, "backups", null,
+          new RestoreSettings.Target("127.0.0.1", target.port(), "root", ""), 2), s3).run();
+      step("loaded snapshot " + restored.snapshotId() + " (" + restored.snapshotRows()
+          + " rows, checksums match its manifest), then replayed " + restored.events()
+          + " events in " + restored.transactions() + " transactions");
       int code = verify(source, target);
       step(String.format("done in %.1f s", (System.nanoTime() - started) / 1e9));
       return code;

@@ -2,8 +2,11 @@ package io.tidemark.app;
 
 import io.tidemark.capture.Capture;
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.capture.SnapshotSettings;
+import io.tidemark.capture.Snapshotter;
 import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.SourcePosition;
+import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.sinks.ConsumerLag;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.sinks.SinkWorker;
@@ -38,13 +41,16 @@ public final class Pipeline implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final Capture capture;
+  private final Snapshotter snapshotter;
   private final SinkWorker worker;
   private final SinkSettings sinkSettings;
   private final ExecutorService sinkThread;
   private final Future<?> sinkRun;
 
-  private Pipeline(CaptureSettings captureSettings, SinkSettings sinkSettings, S3Client s3) {
+  private Pipeline(CaptureSettings captureSettings, SnapshotSettings snapshotSettings,
+      SinkSettings sinkSettings, S3Client s3) {
     this.sinkSettings = sinkSettings;
+    this.snapshotter = new Snapshotter(captureSettings, snapshotSettings, InstantSource.system());
     this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()),
         InstantSource.system());
     this.capture = Capture.start(captureSettings);
@@ -52,8 +58,25 @@ public final class Pipeline implements AutoCloseable {
     this.sinkRun = sinkThread.submit(worker);
   }
 
-  public static Pipeline start(CaptureSettings capture, SinkSettings sink, S3Client s3) {
-    return new Pipeline(capture, sink, s3);
+  public static Pipeline start(CaptureSettings capture, SnapshotSettings snapshot,
+      SinkSettings sink, S3Client s3) {
+    return new Pipeline(capture, snapshot, sink, s3);
+  }
+
+  /**
+   * Takes a consistent snapshot once capture is streaming, so that every change after the
+   * snapshot's position is captured.
+   */
+  public SnapshotManifest snapshotNow(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (capture.restartPoint().isEmpty()) {
+      throwIfFailed();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("capture did not start streaming within " + timeout);
+      }
+      TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // polling a condition with a deadline
+    }
+    return snapshotter.take();
   }
 
   /**
@@ -107,6 +130,7 @@ public final class Pipeline implements AutoCloseable {
   public void close() throws Exception {
     log.info("stopping the pipeline: capture first, then the sink");
     try {
+      snapshotter.close();
       capture.close();
     } finally {
       worker.close();

@@ -3,6 +3,7 @@ package io.tidemark.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
@@ -88,10 +89,8 @@ class VerticalSliceIT {
         new FlushPolicy(10_000, 64L << 20, Duration.ofMillis(500)), BundleCodec.ZSTD,
         Duration.ofMillis(100));
 
-    try (Pipeline pipeline = Pipeline.start(capture, sink, s3)) {
-      try (Connection c = source.connection()) {
-        pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(90)); // the snapshot
-      }
+    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3)) {
+      pipeline.snapshotNow(Duration.ofSeconds(60));
       // Streamed from the binlog: an insert, an update and a delete, one transaction each.
       source.execute(
           "INSERT INTO " + db + ".item VALUES (4, 'four', 4.0004, NOW(6), NOW(3), x'04')",
@@ -102,9 +101,9 @@ class VerticalSliceIT {
       }
     }
 
-    assertThat(operationsIn(bucket)).containsOnlyKeys(Operation.DDL, Operation.SNAPSHOT_ROW,
+    assertThat(operationsIn(bucket)).containsOnlyKeys(Operation.DDL,
         Operation.INSERT, Operation.UPDATE, Operation.DELETE)
-        .containsEntry(Operation.SNAPSHOT_ROW, 3L).containsEntry(Operation.INSERT, 1L)
+        .containsEntry(Operation.INSERT, 1L)
         .containsEntry(Operation.UPDATE, 1L).containsEntry(Operation.DELETE, 1L);
     List<ChangeEvent> events = eventsIn(bucket);
     assertThat(events).filteredOn(e -> e.getOperation() == Operation.UPDATE).singleElement()
@@ -115,8 +114,11 @@ class VerticalSliceIT {
     assertThat(events).filteredOn(e -> e.getDdl() != null && e.getDdl().startsWith("CREATE TABLE"))
         .singleElement().satisfies(e -> assertThat(e.getTableSchema().getPrimaryKey())
             .containsExactly("id"));
-    new Restore(new RestoreSettings(bucket, "repo", new RestoreSettings.Target("127.0.0.1",
-        target.port(), "root", ""), 500), s3).run();
+    Restore.Result restored = new Restore(new RestoreSettings(bucket, "repo", null,
+        new RestoreSettings.Target("127.0.0.1", target.port(), "root", ""), 2), s3).run();
+    assertThat(restored.snapshotRows()).isEqualTo(3);
+    assertThat(restored.events()).as("the insert, update and delete after the snapshot")
+        .isEqualTo(3);
 
     assertThat(rows(target, db)).containsExactlyElementsOf(rows(source, db)).hasSize(3);
     try (Connection s = source.connection(); Connection t = target.connection()) {

@@ -6,25 +6,16 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.tidemark.capture.internal.EngineProperties;
 import io.tidemark.capture.internal.KafkaForwarder;
+import io.tidemark.capture.internal.KafkaTopics;
 import io.tidemark.schemas.SourcePosition;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +42,7 @@ public final class Capture implements AutoCloseable {
 
   private Capture(CaptureSettings settings) {
     this.settings = settings;
-    this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers()),
-        new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer = KafkaTopics.producer(settings.bootstrapServers());
     this.forwarder = new KafkaForwarder(producer, settings.topics().changes(), ACK_TIMEOUT);
     this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
         .using(EngineProperties.of(settings))
@@ -69,7 +59,8 @@ public final class Capture implements AutoCloseable {
 
   /** Creates the change topic if needed and starts streaming in a background thread. */
   public static Capture start(CaptureSettings settings) {
-    ensureTopic(settings);
+    KafkaTopics.ensure(settings.bootstrapServers(), settings.topics().changes(),
+        settings.partitions(), settings.replicationFactor());
     Capture capture = new Capture(settings);
     capture.thread.execute(capture.engine);
     log.info("capture started: {}", settings);
@@ -98,37 +89,5 @@ public final class Capture implements AutoCloseable {
     }
     producer.close(STOP_TIMEOUT);
     log.info("capture of source {} stopped", settings.topics().source());
-  }
-
-  private static Map<String, Object> producerConfig(String bootstrap) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
-  }
-
-  private static void ensureTopic(CaptureSettings s) {
-    try (Admin admin = Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
-      NewTopic topic = new NewTopic(s.topics().changes(), s.partitions(), s.replicationFactor())
-          .configs(Map.of("max.message.bytes", Integer.toString(64 * 1024 * 1024)));
-      admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-      log.info("created topic {} with {} partitions", topic.name(), s.partitions());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create Kafka topic " + s.topics().changes()
-            + " at " + s.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + s.bootstrapServers() + " did not answer within"
-          + " 60 s; check KAFKA_BOOTSTRAP_SERVERS", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    }
   }
 }

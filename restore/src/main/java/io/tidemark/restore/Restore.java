@@ -1,9 +1,14 @@
 package io.tidemark.restore;
 
 import io.tidemark.restore.internal.EventApplier;
+import io.tidemark.restore.internal.ManifestCheck;
 import io.tidemark.restore.internal.MergedEvents;
+import io.tidemark.restore.internal.SnapshotLoader;
+import io.tidemark.schemas.SnapshotKeys;
+import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
+import io.tidemark.schemas.avro.SnapshotManifest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,10 +19,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Restores a repository into a fresh server: every change bundle, merged into source order, each
- * source transaction applied as one target transaction, DDL at its position.
+ * Restores a repository into a fresh server: a snapshot (schema, rows in parallel, checked
+ * against its manifest), then every change after the snapshot's position, merged into source
+ * order, each source transaction applied as one target transaction, DDL at its position.
  *
  * <p>One restore per instance; not thread-safe.
  */
@@ -25,6 +32,7 @@ public final class Restore {
   private static final Logger log = LoggerFactory.getLogger(Restore.class);
   private static final List<String> SYSTEM_DATABASES =
       List.of("information_schema", "mysql", "performance_schema", "sys");
+  private static final int FETCH_ROWS = 1000;
 
   private final RestoreSettings settings;
   private final S3Client s3;
@@ -35,40 +43,66 @@ public final class Restore {
   }
 
   /** What a finished restore did. */
-  public record Result(int bundles, long events, long transactions) {}
+  public record Result(String snapshotId, long snapshotRows, long events, long transactions) {}
 
-  public Result run() throws SQLException {
-    BundleCatalog catalog = BundleCatalog.read(s3, settings.bucket(), settings.prefix());
-    if (catalog.bundleCount() == 0) {
-      throw new IllegalStateException("s3://" + settings.bucket() + "/" + settings.prefix()
-          + " holds no change bundles: nothing to restore (is the prefix right?)");
-    }
+  /**
+   * @throws RestoreMismatchException when the loaded snapshot differs from its manifest
+   */
+  public Result run() throws SQLException, InterruptedException {
+    SnapshotManifest snapshot = chooseSnapshot();
     RestoreSettings.Target t = settings.target();
-    try (Connection c = DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password())) {
+    try (Connection c = connect()) {
       refuseNonEmpty(c);
-      EventApplier.prepareSession(c);
+      SnapshotLoader loader = new SnapshotLoader(snapshot, this::open, this::connect,
+          settings.threads());
+      loader.createSchema(c);
+      long rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
+          snapshot.getSnapshotId())));
+      List<String> mismatches = ManifestCheck.mismatches(c, snapshot, FETCH_ROWS);
+      if (!mismatches.isEmpty()) {
+        throw new RestoreMismatchException("snapshot " + snapshot.getSnapshotId()
+            + " did not load as recorded: " + String.join("; ", mismatches));
+      }
+      log.info("snapshot {} loaded: {} rows in {} tables, checksums match",
+          snapshot.getSnapshotId(), rows, snapshot.getTables().size());
       c.setAutoCommit(false);
-      MergedEvents events = new MergedEvents(catalog.bundlesByPartition().values(),
-          key -> s3.getObject(b -> b.bucket(settings.bucket()).key(key)));
-      Result result = replay(events, new EventApplier(c), c);
-      log.info("restored {} events in {} transactions from {} bundles into {}",
-          result.events(), result.transactions(), result.bundles(), t);
-      return new Result(catalog.bundleCount(), result.events(), result.transactions());
+      BundleCatalog changes = BundleCatalog.read(s3, settings.bucket(), settings.prefix());
+      MergedEvents events = new MergedEvents(changes.bundlesByPartition().values(), this::open);
+      long[] counts = replay(events, SourcePosition.fromAvro(snapshot.getPosition()),
+          new EventApplier(c), c);
+      log.info("replayed {} events in {} transactions into {}", counts[0], counts[1], t);
+      return new Result(snapshot.getSnapshotId(), rows, counts[0], counts[1]);
     }
   }
 
+  private SnapshotManifest chooseSnapshot() {
+    SnapshotCatalog catalog = SnapshotCatalog.read(s3, settings.bucket(), settings.prefix());
+    String where = "s3://" + settings.bucket() + "/" + settings.prefix();
+    if (settings.snapshotId() == null) {
+      return catalog.latest().orElseThrow(() -> new IllegalStateException(where
+          + " holds no complete snapshot: nothing to restore from (take one with"
+          + " 'tidemark snapshot', or check the prefix)"));
+    }
+    return catalog.byId(settings.snapshotId()).orElseThrow(() -> new IllegalStateException(
+        "snapshot " + settings.snapshotId() + " is not in " + where + " (or has no manifest);"
+            + " 'tidemark list' shows the snapshots there"));
+  }
+
   /**
-   * Groups the merged events into target transactions: the events of one source transaction
-   * (same transaction id) together, snapshot rows in batches, each DDL alone (it commits
-   * implicitly).
+   * Applies the events after {@code start}, grouped into target transactions: the events of one
+   * source transaction (same transaction id) together, each DDL alone (it commits implicitly).
    */
-  private Result replay(MergedEvents events, EventApplier applier, Connection c) throws SQLException {
+  private long[] replay(MergedEvents events, SourcePosition start, EventApplier applier,
+      Connection c) throws SQLException {
     long applied = 0;
     long transactions = 0;
     List<ChangeEvent> group = new ArrayList<>();
     while (events.hasNext()) {
       ChangeEvent e = events.next();
-      if (!group.isEmpty() && !sameTransaction(group.get(0), e, group.size())) {
+      if (SourcePosition.fromAvro(e.getPosition()).compareTo(start) <= 0) {
+        continue; // already in the snapshot
+      }
+      if (!group.isEmpty() && !sameTransaction(group.get(0), e)) {
         commit(applier, c, group);
         transactions++;
       }
@@ -79,15 +113,12 @@ public final class Restore {
       commit(applier, c, group);
       transactions++;
     }
-    return new Result(0, applied, transactions);
+    return new long[] {applied, transactions};
   }
 
-  private boolean sameTransaction(ChangeEvent first, ChangeEvent next, int groupSize) {
+  private static boolean sameTransaction(ChangeEvent first, ChangeEvent next) {
     if (first.getOperation() == Operation.DDL || next.getOperation() == Operation.DDL) {
       return false;
-    }
-    if (first.getPosition().getSnapshot() && next.getPosition().getSnapshot()) {
-      return groupSize < settings.batchRows();
     }
     String transaction = first.getTransactionId();
     return transaction != null && transaction.equals(next.getTransactionId());
@@ -105,6 +136,27 @@ public final class Restore {
       throw ex;
     }
     group.clear();
+  }
+
+  private List<String> keysUnder(String prefix) {
+    List<String> keys = new ArrayList<>();
+    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(settings.bucket()).prefix(prefix))
+        .contents()) {
+      keys.add(o.key());
+    }
+    keys.sort(null);
+    return keys;
+  }
+
+  private java.io.InputStream open(String key) {
+    return s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+  }
+
+  private Connection connect() throws SQLException {
+    RestoreSettings.Target t = settings.target();
+    Connection c = DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password());
+    EventApplier.prepareSession(c);
+    return c;
   }
 
   private static void refuseNonEmpty(Connection c) throws SQLException {

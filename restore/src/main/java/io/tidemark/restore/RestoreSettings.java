@@ -7,14 +7,19 @@ import java.util.Objects;
  *
  * @param bucket the S3 bucket of the repository
  * @param prefix the repository prefix inside the bucket
+ * @param snapshotId the snapshot to start from; null for the latest
  * @param target the target server, which must be fresh (no user databases)
- * @param batchRows rows per target transaction while loading snapshot rows
+ * @param threads connections loading snapshot chunks in parallel
  */
-public record RestoreSettings(String bucket, String prefix, Target target, int batchRows) {
+public record RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
+    int threads) {
   public RestoreSettings {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(target, "target");
+    if (threads < 1) {
+      throw new IllegalArgumentException("restore threads must be at least 1, not " + threads);
+    }
   }
 
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */

@@ -8,6 +8,8 @@ public enum FlushReason {
   BYTES,
   /** The oldest event in the batch waited long enough. */
   AGE,
+  /** A snapshot's closing record arrived: its last rows must be durable before its manifest. */
+  SNAPSHOT_END,
   /** The worker is giving the partition up (rebalance) or stopping. */
   SHUTDOWN
 }

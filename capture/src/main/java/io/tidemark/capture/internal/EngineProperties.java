@@ -26,6 +26,8 @@ public final class EngineProperties {
     p.setProperty("bigint.unsigned.handling.mode", "precise");
     p.setProperty("time.precision.mode", "adaptive_time_microseconds");
     p.setProperty("binary.handling.mode", "bytes");
+    // Data snapshots are our own (Snapshotter); the connector records the schema and streams.
+    p.setProperty("snapshot.mode", "no_data");
     p.setProperty("include.schema.changes", "true");
     p.setProperty("provide.transaction.metadata", "true");
     p.setProperty("tombstones.on.delete", "false");

@@ -2,7 +2,7 @@ package io.tidemark.capture.internal;
 
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
-import io.tidemark.schemas.ChangeEvents;
+import io.tidemark.schemas.KafkaCodec;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
@@ -94,7 +94,7 @@ public final class KafkaForwarder
    */
   private ProducerRecord<byte[], byte[]> record(ChangeEvent e) {
     Integer partition = e.getOperation() == Operation.DDL ? DDL_PARTITION : null;
-    return new ProducerRecord<>(topic, partition, key(e), ChangeEvents.serialize(e));
+    return new ProducerRecord<>(topic, partition, key(e), KafkaCodec.CHANGES.serialize(e));
   }
 
   /**

@@ -3,7 +3,6 @@ package io.tidemark.restore.internal;
 import io.tidemark.restore.SqlNames;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -56,7 +55,7 @@ public final class EventApplier {
     String sql = "INSERT INTO " + table(e) + " (" + names(after, ", ") + ") VALUES ("
         + after.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
     try (PreparedStatement ps = target.prepareStatement(sql)) {
-      bind(ps, 1, after);
+      Binding.bind(ps, 1, after);
       ps.executeUpdate();
     }
   }
@@ -66,8 +65,8 @@ public final class EventApplier {
     String sql = "UPDATE " + table(e) + " SET " + names(e.getAfter(), " = ?, ") + " = ? WHERE "
         + conditions(where) + " LIMIT 1";
     try (PreparedStatement ps = target.prepareStatement(sql)) {
-      int next = bind(ps, 1, e.getAfter());
-      bind(ps, next, where);
+      int next = Binding.bind(ps, 1, e.getAfter());
+      Binding.bind(ps, next, where);
       expectOneRow(e, ps.executeUpdate());
     }
   }
@@ -76,7 +75,7 @@ public final class EventApplier {
     List<Column> where = locator(e);
     try (PreparedStatement ps = target.prepareStatement(
         "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1")) {
-      bind(ps, 1, where);
+      Binding.bind(ps, 1, where);
       expectOneRow(e, ps.executeUpdate());
     }
   }
@@ -139,20 +138,5 @@ public final class EventApplier {
   private static String conditions(List<Column> columns) {
     return columns.stream().map(c -> SqlNames.quote(c.getName()) + " <=> ?")
         .collect(Collectors.joining(" AND "));
-  }
-
-  private static int bind(PreparedStatement ps, int first, List<Column> columns) throws SQLException {
-    int i = first;
-    for (Column c : columns) {
-      Object v = c.getValue();
-      if (v instanceof ByteBuffer b) {
-        byte[] bytes = new byte[b.remaining()];
-        b.duplicate().get(bytes);
-        ps.setBytes(i++, bytes);
-      } else {
-        ps.setObject(i++, v);
-      }
-    }
-    return i;
   }
 }

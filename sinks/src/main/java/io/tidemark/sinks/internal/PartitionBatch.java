@@ -2,27 +2,39 @@ package io.tidemark.sinks.internal;
 
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleWriter;
-import io.tidemark.schemas.avro.ChangeEvent;
 import java.time.Instant;
+import org.apache.avro.specific.SpecificRecordBase;
 
-/** The events of one topic-partition not yet in a bundle. Confined to the worker thread. */
-public final class PartitionBatch {
-  private BundleWriter<ChangeEvent> writer;
-  private Instant firstEventAt;
+/**
+ * The entries of one topic-partition not yet in a bundle. Confined to the worker thread.
+ *
+ * @param <T> change events or snapshot records
+ */
+public final class PartitionBatch<T extends SpecificRecordBase> {
+  private final BundleContent<T> content;
   private final String topic;
   private final int partition;
+  private BundleWriter<T> writer;
+  private Instant firstEventAt;
+  private String snapshotId;
 
-  public PartitionBatch(String topic, int partition) {
+  public PartitionBatch(BundleContent<T> content, String topic, int partition) {
+    this.content = content;
     this.topic = topic;
     this.partition = partition;
   }
 
-  public void add(long offset, ChangeEvent event, Instant now) {
+  /**
+   * Adds an entry; {@code snapshotId} names the snapshot a snapshot batch belongs to (one
+   * snapshot per bundle), null for change events.
+   */
+  public void add(long offset, T entry, String snapshotId, Instant now) {
     if (writer == null) {
-      writer = new BundleWriter<>(BundleContent.CHANGES, topic, partition);
+      writer = new BundleWriter<>(content, topic, partition);
       firstEventAt = now;
+      this.snapshotId = snapshotId;
     }
-    writer.add(offset, event);
+    writer.add(offset, entry);
   }
 
   public int events() {
@@ -37,9 +49,14 @@ public final class PartitionBatch {
     return firstEventAt;
   }
 
+  /** The snapshot of the batch's entries; null for change events or an empty batch. */
+  public String snapshotId() {
+    return snapshotId;
+  }
+
   /** Hands the batch over for writing and starts an empty one. */
-  public BundleWriter<ChangeEvent> take() {
-    BundleWriter<ChangeEvent> taken = writer;
+  public BundleWriter<T> take() {
+    BundleWriter<T> taken = writer;
     writer = null;
     firstEventAt = null;
     return taken;

@@ -1,6 +1,7 @@
 package io.tidemark.sinks.s3;
 
 import io.tidemark.schemas.BundleMetadata;
+import java.util.HexFormat;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -9,9 +10,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Writes bundles to S3 without ever overwriting: every put is conditional on the key being free
- * ({@code If-None-Match: *}). A refused put is resolved by comparing the SHA-256 kept in the
- * existing object's metadata with the bundle's.
+ * Writes bundles and manifests to S3 without ever overwriting: every put is conditional on the
+ * key being free ({@code If-None-Match: *}). A refused put is resolved by comparing the SHA-256
+ * kept in the existing object's metadata with ours: the same object is success (an earlier
+ * attempt landed), a different one a conflict.
  *
  * <p>Thread-safe (the S3 client is).
  */
@@ -28,14 +30,25 @@ public final class S3BundleStore {
   }
 
   public UploadOutcome upload(String key, byte[] bundle, BundleMetadata meta) {
+    return put(key, bundle, meta.sha256(), "application/avro",
+        Map.of("tidemark-events", Long.toString(meta.eventCount())));
+  }
+
+  /** A snapshot manifest; its hash is of the bytes themselves. */
+  public UploadOutcome uploadManifest(String key, byte[] json) {
+    String sha = HexFormat.of().formatHex(sha256(json));
+    return put(key, json, sha, "application/json", Map.of());
+  }
+
+  private UploadOutcome put(String key, byte[] body, String sha256, String contentType,
+      Map<String, String> extra) {
+    Map<String, String> metadata = new java.util.HashMap<>(extra);
+    metadata.put(SHA256_METADATA, sha256);
     PutObjectRequest put = PutObjectRequest.builder()
-        .bucket(bucket).key(key).ifNoneMatch("*")
-        .contentType("application/avro")
-        .metadata(Map.of(SHA256_METADATA, meta.sha256(),
-            "tidemark-events", Long.toString(meta.eventCount())))
+        .bucket(bucket).key(key).ifNoneMatch("*").contentType(contentType).metadata(metadata)
         .build();
     try {
-      s3.putObject(put, RequestBody.fromBytes(bundle));
+      s3.putObject(put, RequestBody.fromBytes(body));
       return new UploadOutcome.Uploaded(key);
     } catch (S3Exception e) {
       if (e.statusCode() != PRECONDITION_FAILED) {
@@ -44,8 +57,16 @@ public final class S3BundleStore {
     }
     HeadObjectResponse existing = s3.headObject(b -> b.bucket(bucket).key(key));
     String existingSha = existing.metadata().get(SHA256_METADATA);
-    return meta.sha256().equals(existingSha)
+    return sha256.equals(existingSha)
         ? new UploadOutcome.AlreadyPresent(key)
-        : new UploadOutcome.Conflict(key, existingSha, meta.sha256());
+        : new UploadOutcome.Conflict(key, existingSha, sha256);
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 }

@@ -1,0 +1,73 @@
+package io.tidemark.capture.internal;
+
+import io.tidemark.capture.internal.ChunkPlanner.Chunk;
+import io.tidemark.schemas.JdbcRows;
+import io.tidemark.schemas.RowChecksum;
+import io.tidemark.schemas.KafkaCodec;
+import io.tidemark.schemas.avro.Position;
+import io.tidemark.schemas.avro.SnapshotRecord;
+import io.tidemark.schemas.avro.SnapshotRecordKind;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Streams one chunk's rows from a snapshot transaction into the snapshot topic. Rows are fetched
+ * {@code fetchRows} at a time and handed to the producer, whose bounded buffer blocks the reader
+ * when Kafka is slower: memory does not grow with the table.
+ */
+public final class ChunkReader {
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+  private final String snapshotId;
+  private final Position position;
+  private final int fetchRows;
+  private final AtomicReference<Exception> sendFailure;
+
+  public ChunkReader(Producer<byte[], byte[]> producer, String topic, String snapshotId,
+      Position position, int fetchRows, AtomicReference<Exception> sendFailure) {
+    this.producer = producer;
+    this.topic = topic;
+    this.snapshotId = snapshotId;
+    this.position = position;
+    this.fetchRows = fetchRows;
+    this.sendFailure = sendFailure;
+  }
+
+  /** Reads the chunk on {@code c} (inside the snapshot transaction); returns its checksum. */
+  public RowChecksum read(Connection c, Chunk chunk) throws SQLException {
+    RowChecksum checksum = new RowChecksum();
+    byte[] key = (chunk.table().quoted() + "#" + chunk.index()).getBytes(StandardCharsets.UTF_8);
+    String sql = "SELECT * FROM " + chunk.table().quoted()
+        + (chunk.where() == null ? "" : " WHERE " + chunk.where());
+    try (Statement s = c.createStatement()) {
+      s.setFetchSize(fetchRows);
+      try (ResultSet r = s.executeQuery(sql)) {
+        JdbcRows rows = new JdbcRows(r.getMetaData());
+        while (r.next()) {
+          var row = rows.read(r);
+          checksum.add(row);
+          SnapshotRecord record = SnapshotRecord.newBuilder()
+              .setSnapshotId(snapshotId).setPosition(position).setKind(SnapshotRecordKind.ROW)
+              .setDatabase(chunk.table().database()).setTable(chunk.table().table())
+              .setChunk(chunk.index()).setRow(row).build();
+          producer.send(new ProducerRecord<>(topic, key, KafkaCodec.SNAPSHOT.serialize(record)),
+              (meta, e) -> {
+                if (e != null) {
+                  sendFailure.compareAndSet(null, e);
+                }
+              });
+          if (sendFailure.get() != null) {
+            throw new SQLException("Kafka refused a snapshot row", sendFailure.get());
+          }
+        }
+      }
+    }
+    return checksum;
+  }
+}

@@ -1,0 +1,48 @@
+package io.tidemark.restore;
+
+import io.tidemark.schemas.Manifests;
+import io.tidemark.schemas.SnapshotKeys;
+import io.tidemark.schemas.avro.SnapshotManifest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The restorable snapshots of a repository: those whose manifest is in the bucket, oldest first.
+ * A snapshot's chunk bundles without a manifest belong to a snapshot that never finished.
+ */
+public final class SnapshotCatalog {
+  private final List<SnapshotManifest> snapshots;
+
+  private SnapshotCatalog(List<SnapshotManifest> snapshots) {
+    this.snapshots = snapshots;
+  }
+
+  public static SnapshotCatalog read(S3Client s3, String bucket, String prefix) {
+    List<SnapshotManifest> found = new ArrayList<>();
+    for (S3Object o : s3.listObjectsV2Paginator(
+        b -> b.bucket(bucket).prefix(SnapshotKeys.root(prefix))).contents()) {
+      if (o.key().endsWith("/" + SnapshotKeys.MANIFEST)) {
+        found.add(Manifests.fromJson(
+            s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray(), o.key()));
+      }
+    }
+    found.sort(Comparator.comparing(SnapshotManifest::getSnapshotId));
+    return new SnapshotCatalog(List.copyOf(found));
+  }
+
+  public List<SnapshotManifest> snapshots() {
+    return snapshots;
+  }
+
+  public Optional<SnapshotManifest> latest() {
+    return snapshots.isEmpty() ? Optional.empty() : Optional.of(snapshots.get(snapshots.size() - 1));
+  }
+
+  public Optional<SnapshotManifest> byId(String id) {
+    return snapshots.stream().filter(m -> m.getSnapshotId().equals(id)).findFirst();
+  }
+}
