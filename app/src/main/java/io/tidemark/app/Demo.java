@@ -8,7 +8,6 @@ import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.GtidSet;
-import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.FlushPolicy;
@@ -72,7 +71,7 @@ final class Demo {
             + BUCKET + "/backups/");
         SnapshotManifest snapshot = pipeline.snapshotNow(Duration.ofMinutes(2));
         step("snapshot " + snapshot.getSnapshotId() + " taken with " + SnapshotSettings.DEFAULT.threads()
-            + " threads at " + SourcePosition.fromAvro(snapshot.getPosition()).format()
+            + " threads at GTID " + snapshot.getPosition().getGtid()
             + "; starting the write load");
         try (Connection c = source.connection()) {
           data.writeLoad(c, transactions, CUSTOMERS);

@@ -39,7 +39,7 @@ public final class ChunkPlanner {
         continue;
       }
       BigInteger[] range = range(c, t, key);
-      long parts = range == null ? 1 : Math.max(1, (estimatedRows(c, t) + chunkRows - 1) / chunkRows);
+      long parts = range == null ? 1 : parts(estimatedRows(c, t), range, chunkRows);
       if (parts == 1) {
         chunks.add(new Chunk(t, 0, null));
         continue;
@@ -58,6 +58,17 @@ public final class ChunkPlanner {
       chunks.add(new Chunk(t, index, lower == null ? null : k + " >= " + lower));
     }
     return chunks;
+  }
+
+  /**
+   * The server's row estimate decides; a table whose statistics say 0 (never analysed) is
+   * assumed dense over its key range.
+   */
+  static long parts(long estimate, BigInteger[] range, long chunkRows) {
+    long span = range[1].subtract(range[0]).add(BigInteger.ONE)
+        .min(BigInteger.valueOf(Long.MAX_VALUE / 2)).longValue();
+    long rows = estimate > 0 ? Math.min(estimate, span) : span;
+    return Math.max(1, (rows + chunkRows - 1) / chunkRows);
   }
 
   private static String integerKey(Connection c, TableId t) throws SQLException {
