@@ -6,7 +6,6 @@ import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
-import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.TopicNames;
@@ -16,6 +15,8 @@ import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -63,10 +64,11 @@ final class Demo {
       CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
           "demo-capture-pw", 5400, List.of(DB), kafka.bootstrapServers(), 3, (short) 1,
           Duration.ofMillis(50), Duration.ofMillis(500));
-      SinkSettings sink = new SinkSettings(topics, kafka.bootstrapServers(), BUCKET, "backups",
-          new FlushPolicy(1000, 16L << 20, Duration.ofSeconds(1)), BundleCodec.ZSTD,
-          Duration.ofMillis(200));
-      try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3)) {
+      SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), BUCKET, "backups")
+        .withFlush(new FlushPolicy(1000, 16L << 20, Duration.ofSeconds(1)));
+      Path spool = Files.createTempDirectory("tidemark-demo-spool");
+      try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool,
+          1L << 30)) {
         step("pipeline running: capture → Kafka topic " + topics.changes() + " → bundles in s3://"
             + BUCKET + "/backups/");
         SnapshotManifest snapshot = pipeline.snapshotNow(Duration.ofMinutes(2));

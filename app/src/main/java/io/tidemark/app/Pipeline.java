@@ -11,12 +11,14 @@ import io.tidemark.sinks.ConsumerLag;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.sinks.SinkWorker;
 import io.tidemark.sinks.s3.S3BundleStore;
+import io.tidemark.filecache.Spool;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -48,19 +50,25 @@ public final class Pipeline implements AutoCloseable {
   private final Future<?> sinkRun;
 
   private Pipeline(CaptureSettings captureSettings, SnapshotSettings snapshotSettings,
-      SinkSettings sinkSettings, S3Client s3) {
+      SinkSettings sinkSettings, S3Client s3, Spool spool) {
     this.sinkSettings = sinkSettings;
-    this.snapshotter = new Snapshotter(captureSettings, snapshotSettings, InstantSource.system());
-    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()),
-        InstantSource.system());
+    this.snapshotter = new Snapshotter(captureSettings, snapshotSettings, SystemClock.INSTANT);
+    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()), spool,
+        SystemClock.INSTANT, SystemClock::sleep);
     this.capture = Capture.start(captureSettings);
     this.sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-sink"));
     this.sinkRun = sinkThread.submit(worker);
   }
 
+  /**
+   * Starts capture and one sink worker.
+   *
+   * @param spoolDir where bundles wait while S3 fails (kept across restarts)
+   * @param spoolMaxBytes the most the spool may hold
+   */
   public static Pipeline start(CaptureSettings capture, SnapshotSettings snapshot,
-      SinkSettings sink, S3Client s3) {
-    return new Pipeline(capture, snapshot, sink, s3);
+      SinkSettings sink, S3Client s3, Path spoolDir, long spoolMaxBytes) throws IOException {
+    return new Pipeline(capture, snapshot, sink, s3, Spool.open(spoolDir, spoolMaxBytes));
   }
 
   /**
@@ -74,7 +82,7 @@ public final class Pipeline implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("capture did not start streaming within " + timeout);
       }
-      TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // polling a condition with a deadline
+      SystemClock.sleep(POLL);
     }
     return snapshotter.take();
   }
@@ -97,7 +105,7 @@ public final class Pipeline implements AutoCloseable {
               + " was not archived within " + timeout + " (capture at "
               + capture.restartPoint().map(SourcePosition::format).orElse("its start") + ")");
         }
-        TimeUnit.MILLISECONDS.sleep(POLL.toMillis()); // polling a condition with a deadline
+        SystemClock.sleep(POLL);
       }
     }
   }
@@ -113,6 +121,22 @@ public final class Pipeline implements AutoCloseable {
         ResultSet r = s.executeQuery("SELECT @@gtid_binlog_pos")) {
       r.next();
       return GtidSet.parse(r.getString(1));
+    }
+  }
+
+  /** Why the sink worker stopped, if it stopped by failure. */
+  public Optional<Throwable> sinkFailure() {
+    if (!sinkRun.isDone()) {
+      return Optional.empty();
+    }
+    try {
+      sinkRun.get();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Optional.of(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 

@@ -7,7 +7,6 @@ import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
-import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
@@ -16,6 +15,7 @@ import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -64,6 +65,8 @@ class SnapshotConsistencyIT {
     }
   }
 
+  @TempDir Path spool;
+
   @Test
   void snapshotUnderConcurrentWritesPlusLaterChangesReproducesTheSource() throws Exception {
     String db = source.createDatabase("consistent");
@@ -82,12 +85,11 @@ class SnapshotConsistencyIT {
     CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
         "capture-pw", 5411, List.of(db), kafka.bootstrapServers(), 2, (short) 1,
         Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = new SinkSettings(topics, kafka.bootstrapServers(), bucket, "repo",
-        new FlushPolicy(2_000, 16L << 20, Duration.ofMillis(500)), BundleCodec.ZSTD,
-        Duration.ofMillis(100));
+    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+        .withFlush(new FlushPolicy(2_000, 16L << 20, Duration.ofMillis(500)));
     SnapshotManifest snapshot;
     AtomicLong transfers = new AtomicLong();
-    try (Pipeline pipeline = Pipeline.start(capture, new SnapshotSettings(2, 2_500, 500), sink, s3)) {
+    try (Pipeline pipeline = Pipeline.start(capture, new SnapshotSettings(2, 2_500, 500), sink, s3, spool, 1L << 30)) {
       AtomicBoolean writing = new AtomicBoolean(true);
       CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> transfer(db, writing, transfers));
       try {

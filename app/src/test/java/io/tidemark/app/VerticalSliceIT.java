@@ -8,7 +8,6 @@ import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
-import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.TopicNames;
@@ -19,6 +18,7 @@ import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -31,6 +31,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -68,6 +69,8 @@ class VerticalSliceIT {
     }
   }
 
+  @TempDir Path spool;
+
   @Test
   void rowsOfASourceTableArriveInAFreshServerThroughKafkaAndS3() throws Exception {
     String db = source.createDatabase("slice");
@@ -85,11 +88,10 @@ class VerticalSliceIT {
     CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
         "capture-pw", 5401, List.of(db), kafka.bootstrapServers(), 1, (short) 1,
         Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = new SinkSettings(topics, kafka.bootstrapServers(), bucket, "repo",
-        new FlushPolicy(10_000, 64L << 20, Duration.ofMillis(500)), BundleCodec.ZSTD,
-        Duration.ofMillis(100));
+    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+        .withFlush(new FlushPolicy(10_000, 64L << 20, Duration.ofMillis(500)));
 
-    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3)) {
+    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool, 1L << 30)) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
       // Streamed from the binlog: an insert, an update and a delete, one transaction each.
       source.execute(

@@ -46,6 +46,16 @@ public record BundleMetadata(
     return m;
   }
 
+  /** Reads the metadata from a whole bundle file's header (either content). */
+  public static BundleMetadata of(byte[] bundle, String name) {
+    try (org.apache.avro.file.DataFileStream<Object> file = new org.apache.avro.file.DataFileStream<>(
+        new java.io.ByteArrayInputStream(bundle), new org.apache.avro.generic.GenericDatumReader<>())) {
+      return fromHeader(file::getMetaString);
+    } catch (java.io.IOException | org.apache.avro.AvroRuntimeException e) {
+      throw new CorruptBundleException("'" + name + "' is not a bundle: " + e.getMessage());
+    }
+  }
+
   /** Reads the header written by {@link #toHeader()}; a missing key is a corrupt bundle. */
   static BundleMetadata fromHeader(Function<String, String> header) {
     Function<String, String> get = k -> {

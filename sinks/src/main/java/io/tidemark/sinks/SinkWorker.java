@@ -1,24 +1,23 @@
 package io.tidemark.sinks;
 
+import io.tidemark.filecache.CorruptSpoolEntryException;
+import io.tidemark.filecache.Spool;
+import io.tidemark.filecache.SpoolFullException;
 import io.tidemark.schemas.BundleContent;
-import io.tidemark.schemas.BundleKeys;
-import io.tidemark.schemas.BundleMetadata;
-import io.tidemark.schemas.BundleWriter;
 import io.tidemark.schemas.KafkaCodec;
 import io.tidemark.schemas.Manifests;
 import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.avro.SnapshotRecord;
 import io.tidemark.schemas.avro.SnapshotRecordKind;
+import io.tidemark.sinks.internal.DurableStore;
 import io.tidemark.sinks.internal.PartitionBatch;
+import io.tidemark.sinks.internal.PendingBundle;
 import io.tidemark.sinks.s3.S3BundleStore;
-import io.tidemark.sinks.s3.UploadOutcome;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,47 +36,64 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One member of the sink consumer group, for the change topic and the snapshot topic. Per
- * partition it batches entries, writes a bundle to S3 when the {@link FlushPolicy} says so, and
- * only then commits the partition's offset past the bundle: a crash at any point leaves the
- * entries in Kafka, and the retried bundle lands at the same deterministic key. A snapshot's
- * closing record makes its last rows durable, then writes the snapshot's manifest, then commits.
+ * partition it batches entries and, when the {@link FlushPolicy} says so, makes the bundle
+ * durable (in S3, or in the local spool while S3 fails) and only then commits the partition's
+ * offset past it: a crash at any point leaves the entries in Kafka, and the retried bundle lands
+ * at the same deterministic key. A snapshot's closing record makes its last rows durable, then
+ * its manifest, then commits.
  *
- * <p>{@link #run()} is the worker's loop and must run on one thread; {@link #close()} may be
- * called from any thread and makes the loop flush every batch and return.
+ * <p>When neither S3 nor the spool can take a bundle, the worker pauses its partitions and
+ * retries, holding the bundle; it never drops one. After
+ * {@link SinkSettings#maxConsecutiveFailures()} failed uploads in a row it shuts down in order:
+ * intake stops, every batch goes to the spool, offsets are committed, and {@link #run()} throws.
+ *
+ * <p>{@link #run()} must run on one thread; {@link #close()} may be called from any thread and
+ * makes the loop make every batch durable and return.
  */
 public final class SinkWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
 
   private final SinkSettings settings;
-  private final S3BundleStore store;
+  private final DurableStore store;
   private final InstantSource clock;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, PartitionBatch<?>> batches = new HashMap<>();
+  private final Map<TopicPartition, PendingBundle> blocked = new LinkedHashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  public SinkWorker(SinkSettings settings, S3BundleStore store, InstantSource clock) {
+  public SinkWorker(SinkSettings settings, S3BundleStore s3, Spool spool, InstantSource clock,
+      DurableStore.Sleeper sleeper) {
     this.settings = settings;
-    this.store = store;
+    this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
     this.clock = clock;
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024),
         new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   @Override
   public void run() {
+    drain(); // what an earlier run spooled goes first
     consumer.subscribe(List.of(settings.topics().changes(), settings.topics().snapshots()),
         new FlushOnRevoke());
+    boolean orderedShutdown = false;
     try {
       while (!stopping.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(settings.pollTimeout())) {
           accept(r);
         }
+        retryBlocked();
         flushReady();
+        drain();
+        if (store.consecutiveFailures() >= settings.maxConsecutiveFailures()) {
+          orderedShutdown = true;
+          break;
+        }
       }
     } catch (WakeupException e) {
       if (!stopping.get()) {
@@ -90,9 +106,14 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         consumer.close();
       }
     }
+    if (orderedShutdown) {
+      throw new IllegalStateException(store.consecutiveFailures() + " uploads to s3://"
+          + settings.bucket() + " failed in a row; intake stopped and every batch is in the"
+          + " spool. Restore S3 access and restart: the spool drains first");
+    }
   }
 
-  /** Stops the loop; the loop flushes every batch before it returns. */
+  /** Stops the loop; the loop makes every batch durable before it returns. */
   @Override
   public void close() {
     stopping.set(true);
@@ -119,10 +140,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       flush(tp, batch, FlushReason.SNAPSHOT_END);
     }
     String key = SnapshotKeys.manifest(settings.prefix(), record.getSnapshotId());
-    expectStored(store.uploadManifest(key, Manifests.toJson(record.getManifest())), tp);
-    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
-    log.info("snapshot {} complete: manifest durable at s3://{}/{}", record.getSnapshotId(),
-        settings.bucket(), key);
+    store(new PendingBundle(tp, key, Manifests.toJson(record.getManifest()), r.offset() + 1,
+        0, FlushReason.SNAPSHOT_END));
   }
 
   @SuppressWarnings("unchecked")
@@ -137,7 +156,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       PartitionBatch<?> b = e.getValue();
       Optional<FlushReason> reason =
           settings.flush().check(b.events(), b.bytes(), b.firstEventAt(), clock.instant());
-      if (reason.isPresent()) {
+      if (reason.isPresent() && !blocked.containsKey(e.getKey())) {
         flush(e.getKey(), b, reason.get());
       }
     }
@@ -145,53 +164,68 @@ public final class SinkWorker implements Runnable, AutoCloseable {
 
   private void flushAll(FlushReason reason) {
     for (Map.Entry<TopicPartition, PartitionBatch<?>> e : new ArrayList<>(batches.entrySet())) {
-      if (e.getValue().events() > 0) {
+      if (e.getValue().events() > 0 && !blocked.containsKey(e.getKey())) {
         flush(e.getKey(), e.getValue(), reason);
       }
     }
   }
 
   private void flush(TopicPartition tp, PartitionBatch<?> batch, FlushReason reason) {
-    String snapshotId = batch.snapshotId();
-    BundleWriter<?> writer = batch.take();
-    ByteArrayOutputStream bytes =
-        new ByteArrayOutputStream((int) Math.min(writer.encodedBytes(), 1 << 26));
-    BundleMetadata meta;
+    store(PendingBundle.of(tp, batch, settings.prefix(), settings.codec(), reason));
+  }
+
+  /** Makes the bundle durable and commits, or holds it and pauses intake when nothing can. */
+  private void store(PendingBundle bundle) {
+    DurableStore.Result result;
     try {
-      meta = writer.writeTo(bytes, settings.codec());
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing a bundle in memory failed", e);
+      result = store.put(bundle.key(), bundle.body());
+    } catch (SpoolFullException e) {
+      log.error("neither S3 nor the spool can take {}: {}; intake paused, retrying", bundle.key(),
+          e.getMessage());
+      blocked.put(bundle.partition(), bundle);
+      consumer.pause(consumer.assignment());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while storing " + bundle.key(), e);
     }
-    String key = snapshotId == null
-        ? BundleKeys.changeBundle(settings.prefix(), tp.topic(), tp.partition(),
-            meta.firstOffset(), meta.lastOffset())
-        : SnapshotKeys.chunkBundle(settings.prefix(), snapshotId, meta.firstOffset(),
-            meta.lastOffset());
-    UploadOutcome outcome = store.upload(key, bytes.toByteArray(), meta);
-    expectStored(outcome, tp);
-    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(meta.lastOffset() + 1)));
-    log.info("bundle {} of {} events ({}, {}) durable at s3://{}/{}; offset {} committed",
-        tp, meta.eventCount(), reason, outcome.getClass().getSimpleName(), settings.bucket(), key,
-        meta.lastOffset() + 1);
+    consumer.commitSync(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
+    log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
+        bundle.entries(), bundle.reason(), result, bundle.key(), bundle.commitOffset());
   }
 
-  private void expectStored(UploadOutcome outcome, TopicPartition tp) {
-    if (outcome instanceof UploadOutcome.Conflict c) {
-      throw new IllegalStateException("s3://" + settings.bucket() + "/" + c.key() + " already holds"
-          + " a different object (sha256 " + c.existingSha256() + ", ours " + c.bundleSha256()
-          + "); partition " + tp + " stops. Do two repositories share one prefix?");
+  private void retryBlocked() {
+    if (blocked.isEmpty()) {
+      return;
+    }
+    for (PendingBundle b : new ArrayList<>(blocked.values())) {
+      blocked.remove(b.partition());
+      store(b);
+    }
+    if (blocked.isEmpty()) {
+      consumer.resume(consumer.paused());
+      log.info("bundles durable again; intake resumed");
     }
   }
 
-  /** Before a partition moves to another worker, its batch is written and committed here. */
+  private void drain() {
+    try {
+      store.drain();
+    } catch (CorruptSpoolEntryException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Before a partition moves to another worker, its batch is made durable and committed. */
   private final class FlushOnRevoke implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
         PartitionBatch<?> b = batches.remove(tp);
-        if (b != null && b.events() > 0) {
+        if (b != null && b.events() > 0 && !blocked.containsKey(tp)) {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
+        blocked.remove(tp); // not committed: the partition's next owner reads it again
       }
     }
 

@@ -35,7 +35,10 @@ public final class EngineProperties {
     p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
     // The server sends binlog heartbeats every 0.8 x the keep-alive interval; without them a
     // quiet source produces no event on which Debezium could emit its own heartbeat.
-    p.setProperty("connect.keep.alive.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
+    // The keep-alive thread also reconnects when a heartbeat is late; below a second a busy
+    // machine sees false alarms, and each reconnect replays events since the last offset commit.
+    p.setProperty("connect.keep.alive.interval.ms",
+        Long.toString(Math.max(1000, s.heartbeatInterval().toMillis())));
 
     // Offsets and DDL history live in Kafka, never in local files.
     p.setProperty("bootstrap.servers", s.bootstrapServers());

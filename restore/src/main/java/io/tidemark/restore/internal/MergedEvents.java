@@ -3,6 +3,7 @@ package io.tidemark.restore.internal;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.EventOrder;
+import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +28,10 @@ import java.util.function.Function;
  * <p>A bundle is read whole and checked before any of its events is handed out, so a corrupt
  * bundle stops the restore before it applies anything of it. Bundles of one partition may
  * overlap (a worker that crashed after an upload but before its commit re-batches from the
- * committed offset): an event whose Kafka offset was already delivered is skipped. Not
- * thread-safe.
+ * committed offset): an event whose Kafka offset was already delivered is skipped. Capture may
+ * also replay events after a reconnect, at new offsets: inside a partition source positions only
+ * grow, so an event at or before the partition's newest delivered position is a replay and is
+ * skipped too (the DDL of a schema snapshot shares one position and is kept). Not thread-safe.
  */
 public final class MergedEvents implements Iterator<ChangeEvent> {
   private final PriorityQueue<PartitionCursor> heads =
@@ -71,6 +74,7 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
     private Iterator<ChangeEvent> current = List.<ChangeEvent>of().iterator();
     private ChangeEvent head;
     private long lastOffset = -1;
+    private SourcePosition newestPosition;
 
     PartitionCursor(Deque<String> keys, Function<String, InputStream> open) {
       this.keys = keys;
@@ -89,14 +93,22 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
 
     /** Moves to the next event; false when the partition is exhausted. */
     boolean advance() {
-      while (!current.hasNext()) {
-        if (keys.isEmpty()) {
-          return false;
+      while (true) {
+        while (!current.hasNext()) {
+          if (keys.isEmpty()) {
+            return false;
+          }
+          current = load(keys.poll()).iterator();
         }
-        current = load(keys.poll()).iterator();
+        ChangeEvent e = current.next();
+        SourcePosition p = SourcePosition.fromAvro(e.getPosition());
+        if (newestPosition == null || p.compareTo(newestPosition) > 0
+            || (p.compareTo(newestPosition) == 0 && p.snapshot())) {
+          newestPosition = p;
+          head = e;
+          return true;
+        }
       }
-      head = current.next();
-      return true;
     }
 
     private List<ChangeEvent> load(String key) {

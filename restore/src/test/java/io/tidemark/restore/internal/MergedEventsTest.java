@@ -42,6 +42,13 @@ class MergedEventsTest {
   }
 
   @Test
+  void eventsCaptureReplayedAtNewOffsetsAreDeliveredOnce() throws IOException {
+    // capture reconnected after position 30 was in Kafka and re-sent 20 and 30 at offsets 3, 4
+    put("p0/a", 0, new long[] {0, 1, 2, 3, 4, 5}, new long[] {10, 20, 30, 20, 30, 40});
+    assertThat(positions(List.of(List.of("p0/a")))).containsExactly(10L, 20L, 30L, 40L);
+  }
+
+  @Test
   void offsetGapsFromTransactionMarkersAreNotOverlaps() throws IOException {
     put("p0/a", 0, new long[] {0, 2, 4}, new long[] {10, 20, 30});
     put("p0/b", 0, new long[] {6, 8}, new long[] {40, 50});

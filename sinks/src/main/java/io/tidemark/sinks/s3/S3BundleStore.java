@@ -29,15 +29,18 @@ public final class S3BundleStore {
     this.bucket = bucket;
   }
 
-  public UploadOutcome upload(String key, byte[] bundle, BundleMetadata meta) {
-    return put(key, bundle, meta.sha256(), "application/avro",
-        Map.of("tidemark-events", Long.toString(meta.eventCount())));
-  }
-
-  /** A snapshot manifest; its hash is of the bytes themselves. */
-  public UploadOutcome uploadManifest(String key, byte[] json) {
-    String sha = HexFormat.of().formatHex(sha256(json));
-    return put(key, json, sha, "application/json", Map.of());
+  /**
+   * Uploads a bundle (key ending in .avro; identity is the hash of its events, kept in its
+   * header) or a manifest (identity is the hash of its bytes).
+   */
+  public UploadOutcome upload(String key, byte[] body) {
+    if (!key.endsWith(".avro")) {
+      return put(key, body, HexFormat.of().formatHex(sha256(body)), "application/json", Map.of());
+    }
+    BundleMetadata meta = BundleMetadata.of(body, key);
+    return put(key, body, meta.sha256(), "application/avro", Map.of(
+        "tidemark-events", Long.toString(meta.eventCount()),
+        "tidemark-last-position", meta.lastPosition().format()));
   }
 
   private UploadOutcome put(String key, byte[] body, String sha256, String contentType,
