@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -45,6 +46,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final InstantSource clock;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, PartitionBatch> batches = new HashMap<>();
+  /** The offset this worker last committed per partition it holds. */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
   public SinkWorker(SinkSettings settings, S3BundleStore store, InstantSource clock) {
@@ -71,6 +74,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
               .add(r.offset(), ChangeEvents.deserialize(r.value()), clock.instant());
         }
         flushReady();
+        commitPastTransactionMarkers();
       }
     } catch (WakeupException e) {
       if (!stopping.get()) {
@@ -103,6 +107,30 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * Capture writes each batch in a Kafka transaction, which ends with a commit marker: an offset
+   * the consumer skips, so a bundle's last offset + 1 stays before it and the group's lag never
+   * reaches zero. Where a partition has nothing pending, everything before the consumer's
+   * position is in S3 or is a marker (or an aborted record), so the position is committed.
+   */
+  private void commitPastTransactionMarkers() {
+    Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      PartitionBatch b = batches.get(tp);
+      Long done = committed.get(tp);
+      if ((b == null || b.events() == 0) && done != null) {
+        long position = consumer.position(tp);
+        if (position > done) {
+          ahead.put(tp, new OffsetAndMetadata(position));
+        }
+      }
+    }
+    if (!ahead.isEmpty()) {
+      consumer.commitSync(ahead);
+      ahead.forEach((tp, o) -> committed.put(tp, o.offset()));
+    }
+  }
+
   private void flushAll(FlushReason reason) {
     batches.forEach((tp, b) -> {
       if (b.events() > 0) {
@@ -129,6 +157,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
           + "); partition " + tp + " stops. Two repositories share one prefix?");
     }
     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(meta.lastOffset() + 1)));
+    committed.put(tp, meta.lastOffset() + 1);
     log.info("bundle {} of {} events ({}, {}) durable at s3://{}/{}; offset {} committed",
         tp, meta.eventCount(), reason, outcome.getClass().getSimpleName(), settings.bucket(), key,
         meta.lastOffset() + 1);
@@ -143,10 +172,18 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         if (b != null && b.events() > 0) {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
+        committed.remove(tp);
       }
     }
 
+    /** Remembers where the group stands, so a marker left after it is committed past too. */
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> atStart = consumer.committed(Set.copyOf(partitions));
+      for (TopicPartition tp : partitions) {
+        OffsetAndMetadata o = atStart.get(tp);
+        committed.put(tp, o == null ? -1L : o.offset());
+      }
+    }
   }
 }
