@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,7 +29,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * which stops the engine without committing its offset; the next active capture replays from
  * the last committed offset (duplicates possible, no loss).
  *
- * <p>Called by the engine's thread only; {@link #restartPoint()} from any thread.
+ * <p>Called by the engine's thread only.
  */
 public final class KafkaForwarder
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -42,22 +41,15 @@ public final class KafkaForwarder
 
   /**
    * @param producer a transactional producer whose {@code initTransactions()} has returned
-   * @param restartPoint where the newest handled position is published
+   * @param restartPoint where the position up to which every source change is in Kafka is
+   *     published: the connector's restart offset of the newest record handled, heartbeats
+   *     included, so it also advances past transaction ends and on a quiet source
    */
   public KafkaForwarder(Producer<byte[], byte[]> producer, String topic,
       AtomicReference<SourcePosition> restartPoint) {
     this.producer = producer;
     this.topic = topic;
     this.restartPoint = restartPoint;
-  }
-
-  /**
-   * The binlog position up to which every source change is in Kafka: the connector's restart
-   * offset of the newest record handled, heartbeats included, so it also advances past
-   * transaction ends and on a quiet source. Safe from any thread.
-   */
-  public Optional<SourcePosition> restartPoint() {
-    return Optional.ofNullable(restartPoint.get());
   }
 
   @Override

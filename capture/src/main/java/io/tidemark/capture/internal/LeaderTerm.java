@@ -80,7 +80,13 @@ public final class LeaderTerm {
       throw new IllegalStateException("cannot take over writing for source "
           + s.topics().source() + " (transactional id " + s.fencingId() + "): " + e.getMessage(), e);
     }
-    LeaderTerm term = new LeaderTerm(s, flavor, producer, restartPoint);
+    LeaderTerm term;
+    try {
+      term = new LeaderTerm(s, flavor, producer, restartPoint);
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO); // the engine refused its configuration
+      throw e;
+    }
     term.thread.execute(term.engine);
     log.info("capture of source {}: fenced earlier writers, engine started ({} connector)",
         s.topics().source(), flavor);
