@@ -1,93 +1,93 @@
 package io.tidemark.capture;
 
-import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.RecordChangeEvent;
-import io.debezium.engine.format.ChangeEventFormat;
-import io.tidemark.capture.internal.EngineProperties;
-import io.tidemark.capture.internal.KafkaForwarder;
+import io.tidemark.capture.internal.CaptureGroupMember;
 import io.tidemark.capture.internal.KafkaTopics;
+import io.tidemark.capture.internal.Lifecycle;
 import io.tidemark.schemas.SourcePosition;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Streams one source database into its Kafka change topic: first the connector's initial
  * snapshot (on a fresh offset topic), then every binlog row change and DDL, resuming from the
- * offsets kept in Kafka after a restart.
+ * offsets kept in Kafka after a restart. The Debezium connector is chosen from what the server
+ * reports: MariaDB or MySQL.
  *
- * <p>Lifecycle: {@link #start} → running → {@link #close}. A failure of the engine (lost source,
- * Kafka refusing writes) ends the stream; {@link #failure()} then tells why. Thread-safe.
+ * <p>Any number of captures of one source may run, in any processes: one is
+ * {@link CaptureState#ACTIVE}, the others {@link CaptureState#STANDBY}; when the active one dies
+ * or closes, a standby takes over where the committed offsets end. Each batch reaches Kafka in
+ * one transaction under a transactional id all of them share, so a process that lost the lock
+ * but still runs is fenced and cannot add to the change topic (see {@link CaptureState}).
+ *
+ * <p>Lifecycle: {@link #start} → STANDBY ⇄ ACTIVE → {@link #close} (CLOSED), or FAILED, after
+ * which {@link #failure()} tells why. Thread-safe.
  */
 public final class Capture implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Capture.class);
-  private static final Duration ACK_TIMEOUT = Duration.ofMinutes(2);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMinutes(3);
 
   private final CaptureSettings settings;
-  private final KafkaProducer<byte[], byte[]> producer;
-  private final KafkaForwarder forwarder;
-  private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+  private final Lifecycle lifecycle;
+  private final AtomicReference<SourcePosition> restartPoint = new AtomicReference<>();
+  private final CaptureGroupMember member;
   private final ExecutorService thread;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   private Capture(CaptureSettings settings) {
     this.settings = settings;
-    this.producer = KafkaTopics.producer(settings.bootstrapServers());
-    this.forwarder = new KafkaForwarder(producer, settings.topics().changes(), ACK_TIMEOUT);
-    this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-        .using(EngineProperties.of(settings))
-        .using((success, message, error) -> {
-          if (!success) {
-            failure.compareAndSet(null, error != null ? error : new IllegalStateException(message));
-            log.error("capture of source {} stopped: {}", settings.topics().source(), message);
-          }
-        })
-        .notifying(forwarder)
-        .build();
-    this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-capture"));
-  }
-
-  /** Creates the change topic if needed and starts streaming in a background thread. */
-  public static Capture start(CaptureSettings settings) {
-    KafkaTopics.ensure(settings.bootstrapServers(), settings.topics().changes(),
-        settings.partitions(), settings.replicationFactor());
-    Capture capture = new Capture(settings);
-    capture.thread.execute(capture.engine);
-    log.info("capture started: {}", settings);
-    return capture;
+    this.lifecycle = new Lifecycle(settings.topics().source());
+    this.member = new CaptureGroupMember(settings, lifecycle, restartPoint);
+    this.thread = Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "tidemark-capture-group-" + settings.topics().source()));
   }
 
   /**
-   * The binlog position before which every source change is in Kafka; empty until the first
-   * batch was acknowledged.
+   * Creates the source's topics if needed and joins its capture group in a background thread:
+   * the capture streams once the group makes it the active one.
+   */
+  public static Capture start(CaptureSettings settings) {
+    KafkaTopics.ensureCaptureTopics(settings);
+    Capture capture = new Capture(settings);
+    capture.thread.execute(capture.member);
+    log.info("capture joining group {}: {}", settings.fencingId(), settings);
+    return capture;
+  }
+
+  /** Where this capture is in its life; ACTIVE when it is the one that streams. */
+  public CaptureState state() {
+    return lifecycle.get();
+  }
+
+  /**
+   * The binlog position before which every source change is in Kafka, as far as this capture
+   * wrote it; empty until its first batch was committed.
    */
   public Optional<SourcePosition> restartPoint() {
-    return forwarder.restartPoint();
+    return Optional.ofNullable(restartPoint.get());
   }
 
-  /** Why the stream ended, if it ended by failure. */
+  /** Why the capture is FAILED; empty in every other state. */
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure.get());
+    return Optional.ofNullable(member.failure());
   }
 
+  /**
+   * Stops streaming (the engine commits its offsets), then leaves the capture group so that a
+   * standby takes over at once. Waits for both.
+   */
   @Override
-  public void close() throws IOException, InterruptedException {
-    engine.close();
+  public void close() throws InterruptedException {
+    member.close();
     thread.shutdown();
-    if (!thread.awaitTermination(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      log.warn("capture engine did not stop within {}", STOP_TIMEOUT);
+    if (!thread.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn("capture of source {} did not stop within {}", settings.topics().source(),
+          CLOSE_TIMEOUT);
     }
-    producer.close(STOP_TIMEOUT);
-    log.info("capture of source {} stopped", settings.topics().source());
+    log.info("capture of source {} stopped ({})", settings.topics().source(), state());
   }
 }

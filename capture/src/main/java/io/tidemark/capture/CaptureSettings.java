@@ -36,6 +36,15 @@ public record CaptureSettings(
     databases = List.copyOf(databases);
   }
 
+  /**
+   * The name every capture process of this source shares: the Kafka consumer group in which
+   * they elect the active one, and the transactional id the active one writes with, so that
+   * a newly active process fences the previous one.
+   */
+  public String fencingId() {
+    return "tidemark-capture-" + topics.source();
+  }
+
   @Override
   public String toString() {
     return "CaptureSettings[source=" + topics.source() + ", " + user + "@" + host + ":" + port

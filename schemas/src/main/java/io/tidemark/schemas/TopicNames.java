@@ -12,6 +12,8 @@ package io.tidemark.schemas;
  *       closing record follows all of its rows.
  *   <li>{@code <source>.offsets}: the capture engine's binlog offsets.
  *   <li>{@code <source>.schema-history}: the capture engine's DDL history.
+ *   <li>{@code <source>.capture-lock}: one empty partition; the capture process of the source
+ *       whose consumer group assigns it that partition is the active one, the others wait.
  * </ul>
  */
 public record TopicNames(String source) {
@@ -36,5 +38,9 @@ public record TopicNames(String source) {
 
   public String schemaHistory() {
     return source + ".schema-history";
+  }
+
+  public String captureLock() {
+    return source + ".capture-lock";
   }
 }

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,6 +60,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, PartitionBatch<?>> batches = new HashMap<>();
   private final Map<TopicPartition, PendingBundle> blocked = new LinkedHashMap<>();
+  /** The offset this worker last committed per partition it holds. */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
 
   public SinkWorker(SinkSettings settings, S3BundleStore s3, Spool spool, InstantSource clock,
@@ -89,6 +92,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         }
         retryBlocked();
         flushReady();
+        commitPastTransactionMarkers();
         drain();
         if (store.consecutiveFailures() >= settings.maxConsecutiveFailures()) {
           orderedShutdown = true;
@@ -190,8 +194,33 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       throw new IllegalStateException("interrupted while storing " + bundle.key(), e);
     }
     consumer.commitSync(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
+    committed.put(bundle.partition(), bundle.commitOffset());
     log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
         bundle.entries(), bundle.reason(), result, bundle.key(), bundle.commitOffset());
+  }
+
+  /**
+   * Capture writes each batch in a Kafka transaction, which ends with a commit marker: an offset
+   * the consumer skips, so a bundle's last offset + 1 stays before it and the group's lag never
+   * reaches zero. Where a partition has nothing pending, everything before the consumer's
+   * position is durable or is a marker (or an aborted record), so the position is committed.
+   */
+  private void commitPastTransactionMarkers() {
+    Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      PartitionBatch<?> b = batches.get(tp);
+      Long done = committed.get(tp);
+      if ((b == null || b.events() == 0) && done != null && !blocked.containsKey(tp)) {
+        long position = consumer.position(tp);
+        if (position > done) {
+          ahead.put(tp, new OffsetAndMetadata(position));
+        }
+      }
+    }
+    if (!ahead.isEmpty()) {
+      consumer.commitSync(ahead);
+      ahead.forEach((tp, o) -> committed.put(tp, o.offset()));
+    }
   }
 
   private void retryBlocked() {
@@ -226,10 +255,18 @@ public final class SinkWorker implements Runnable, AutoCloseable {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
         blocked.remove(tp); // not committed: the partition's next owner reads it again
+        committed.remove(tp);
       }
     }
 
+    /** Remembers where the group stands, so a marker left after it is committed past too. */
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> atStart = consumer.committed(Set.copyOf(partitions));
+      for (TopicPartition tp : partitions) {
+        OffsetAndMetadata o = atStart.get(tp);
+        committed.put(tp, o == null ? -1L : o.offset());
+      }
+    }
   }
 }

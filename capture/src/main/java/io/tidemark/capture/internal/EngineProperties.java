@@ -3,21 +3,26 @@ package io.tidemark.capture.internal;
 import io.tidemark.capture.CaptureSettings;
 import java.util.Properties;
 
-/** Translates capture settings into the Debezium engine's configuration, in one place. */
+/**
+ * Translates capture settings into the Debezium engine's configuration, in one place, for
+ * either kind of server; what differs between the connectors comes from {@link ServerFlavor}.
+ */
 public final class EngineProperties {
   private EngineProperties() {}
 
-  public static Properties of(CaptureSettings s) {
+  public static Properties of(CaptureSettings s, ServerFlavor flavor) {
     Properties p = new Properties();
+    // Every capture process of the source shares this name, and so the offsets it keys: a
+    // standby that takes over resumes where the previous one's committed offsets end.
     p.setProperty("name", "tidemark-" + s.topics().source());
-    p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+    p.setProperty("connector.class", flavor.connectorClass());
     p.setProperty("topic.prefix", s.topics().source());
     p.setProperty("database.hostname", s.host());
     p.setProperty("database.port", Integer.toString(s.port()));
     p.setProperty("database.user", s.user());
     p.setProperty("database.password", s.password());
     p.setProperty("database.server.id", Long.toString(s.replicaServerId()));
-    p.setProperty("database.ssl.mode", "disable");
+    p.setProperty("database.ssl.mode", flavor.sslMode());
     if (!s.databases().isEmpty()) {
       p.setProperty("database.include.list", String.join(",", s.databases()));
     }

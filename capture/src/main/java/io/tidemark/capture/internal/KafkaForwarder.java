@@ -9,26 +9,25 @@ import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.Operation;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * Sends each batch of the engine to the change topic and marks the engine's records processed
- * only after Kafka acknowledged every one of them, so that the binlog offset Debezium commits
- * never runs ahead of what Kafka holds. A failed send fails the batch, which stops the engine
- * without committing; a restart replays from the last committed offset (duplicates, no loss).
+ * Sends each batch of the engine to the change topic in one Kafka transaction and marks the
+ * engine's records processed only after that transaction committed, so the binlog offset
+ * Debezium commits never runs ahead of what read_committed consumers can see.
+ *
+ * <p>The producer is transactional with the id every capture process of the source shares: when
+ * another process takes over and initialises its producer, this one is fenced, its open
+ * transaction is aborted by the broker, and its next commit fails. Any failure fails the batch,
+ * which stops the engine without committing its offset; the next active capture replays from
+ * the last committed offset (duplicates possible, no loss).
  *
  * <p>Called by the engine's thread only.
  */
@@ -38,45 +37,31 @@ public final class KafkaForwarder
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
-  private final Duration ackTimeout;
-  private final AtomicReference<SourcePosition> restartPoint = new AtomicReference<>();
-
-  public KafkaForwarder(Producer<byte[], byte[]> producer, String topic, Duration ackTimeout) {
-    this.producer = producer;
-    this.topic = topic;
-    this.ackTimeout = ackTimeout;
-  }
+  private final AtomicReference<SourcePosition> restartPoint;
 
   /**
-   * The binlog position up to which every source change is in Kafka: the connector's restart
-   * offset of the newest record handled, heartbeats included, so it also advances past
-   * transaction ends and on a quiet source. Safe from any thread.
+   * @param producer a transactional producer whose {@code initTransactions()} has returned
+   * @param restartPoint where the position up to which every source change is in Kafka is
+   *     published: the connector's restart offset of the newest record handled, heartbeats
+   *     included, so it also advances past transaction ends and on a quiet source
    */
-  public Optional<SourcePosition> restartPoint() {
-    return Optional.ofNullable(restartPoint.get());
+  public KafkaForwarder(Producer<byte[], byte[]> producer, String topic,
+      AtomicReference<SourcePosition> restartPoint) {
+    this.producer = producer;
+    this.topic = topic;
+    this.restartPoint = restartPoint;
   }
 
   @Override
   public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
-    List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+    List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
     for (RecordChangeEvent<SourceRecord> r : records) {
-      Optional<ChangeEvent> event = RecordConverter.convert(r.record());
-      event.ifPresent(e -> acks.add(producer.send(record(e))));
+      RecordConverter.convert(r.record()).ifPresent(e -> out.add(record(e)));
     }
-    producer.flush();
-    long deadline = System.nanoTime() + ackTimeout.toNanos();
-    for (Future<RecordMetadata> ack : acks) {
-      try {
-        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("Kafka did not accept a change event for topic " + topic
-            + "; the batch is not committed and will be replayed", e.getCause());
-      } catch (TimeoutException e) {
-        throw new IllegalStateException("Kafka did not acknowledge a change event for topic "
-            + topic + " within " + ackTimeout + "; the batch is not committed", e);
-      }
+    if (!out.isEmpty()) {
+      sendInOneTransaction(out);
     }
     if (!records.isEmpty()) {
       RecordConverter.restartPoint(records.get(records.size() - 1).record().sourceOffset())
@@ -86,6 +71,36 @@ public final class KafkaForwarder
       committer.markProcessed(r);
     }
     committer.markBatchFinished();
+  }
+
+  /** All or nothing: commitTransaction waits for every send and fails if any did. */
+  private void sendInOneTransaction(List<ProducerRecord<byte[], byte[]>> records) {
+    try {
+      producer.beginTransaction();
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        producer.send(r);
+      }
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      KafkaException why = TransactionFailure.of(e).canAbort() ? abort(e) : e;
+      throw new IllegalStateException(
+          TransactionFailure.of(why).describe(topic, records.size()), why);
+    }
+  }
+
+  /**
+   * Aborts the transaction so nothing of it shows; when the abort fails too, its error says
+   * more than the send's (a fenced producer may first see an epoch error, and learns it was
+   * fenced only here), so it becomes the cause, with the first error suppressed in it.
+   */
+  private KafkaException abort(KafkaException sendError) {
+    try {
+      producer.abortTransaction();
+      return sendError;
+    } catch (KafkaException e) {
+      e.addSuppressed(sendError);
+      return e;
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.tidemark.capture.internal;
 
+import io.tidemark.capture.CaptureSettings;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,7 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** The topics capture writes and the producer it writes them with. */
+/** The topics capture writes or locks on, and the producers it writes them with. */
 public final class KafkaTopics {
   /** Room for rows with 16 MiB values and more. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -22,15 +24,30 @@ public final class KafkaTopics {
 
   /** An idempotent producer that waits for every in-sync replica. */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    return new KafkaProducer<>(Map.of(
+    return producer(bootstrap, Map.of());
+  }
+
+  /** The same, with settings of its own (e.g. a transactional id) on top. */
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> extra) {
+    Map<String, Object> config = new HashMap<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES,
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000),
-        new ByteArraySerializer(), new ByteArraySerializer());
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000));
+    config.putAll(extra);
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * The change topic with the configured partitions, and the capture lock topic with exactly
+   * one partition: the group assigns that partition to one member only.
+   */
+  public static void ensureCaptureTopics(CaptureSettings s) {
+    ensure(s.bootstrapServers(), s.topics().changes(), s.partitions(), s.replicationFactor());
+    ensure(s.bootstrapServers(), s.topics().captureLock(), 1, s.replicationFactor());
   }
 
   /** Creates the topic unless it exists. */
