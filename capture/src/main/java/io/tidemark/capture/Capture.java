@@ -5,7 +5,9 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.tidemark.capture.internal.EngineProperties;
+import io.tidemark.capture.internal.FailureClassifier;
 import io.tidemark.capture.internal.KafkaForwarder;
+import io.tidemark.capture.internal.StoredOffsets;
 import io.tidemark.schemas.SourcePosition;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,22 +37,27 @@ import org.slf4j.LoggerFactory;
  * offsets kept in Kafka after a restart.
  *
  * <p>Lifecycle: {@link #start} → running → {@link #close}. A failure of the engine (lost source,
- * Kafka refusing writes) ends the stream; {@link #failure()} then tells why. Thread-safe.
+ * Kafka refusing writes, a purged binlog) ends the stream; {@link #failure()} then tells why and
+ * what to do. Capture never skips changes it cannot read and never re-snapshots on its own.
+ * Thread-safe.
  */
 public final class Capture implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Capture.class);
   private static final Duration ACK_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration OFFSET_READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final CaptureSettings settings;
   private final KafkaProducer<byte[], byte[]> producer;
   private final KafkaForwarder forwarder;
   private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private final ExecutorService thread;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicReference<CaptureFailedException> failure = new AtomicReference<>();
+  private final Optional<SourcePosition> storedAtStart;
 
-  private Capture(CaptureSettings settings) {
+  private Capture(CaptureSettings settings, Optional<SourcePosition> storedAtStart) {
     this.settings = settings;
+    this.storedAtStart = storedAtStart;
     this.producer = new KafkaProducer<>(producerConfig(settings.bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer());
     this.forwarder = new KafkaForwarder(producer, settings.topics().changes(), ACK_TIMEOUT);
@@ -58,8 +65,10 @@ public final class Capture implements AutoCloseable {
         .using(EngineProperties.of(settings))
         .using((success, message, error) -> {
           if (!success) {
-            failure.compareAndSet(null, error != null ? error : new IllegalStateException(message));
-            log.error("capture of source {} stopped: {}", settings.topics().source(), message);
+            CaptureFailedException why = FailureClassifier.classify(settings.topics().source(),
+                message, error, resumePoint());
+            failure.compareAndSet(null, why);
+            log.error("{}", why.getMessage());
           }
         })
         .notifying(forwarder)
@@ -70,7 +79,16 @@ public final class Capture implements AutoCloseable {
   /** Creates the change topic if needed and starts streaming in a background thread. */
   public static Capture start(CaptureSettings settings) {
     ensureTopic(settings);
-    Capture capture = new Capture(settings);
+    Optional<SourcePosition> stored = StoredOffsets.restartPoint(settings.bootstrapServers(),
+        settings.topics(), OFFSET_READ_TIMEOUT);
+    if (stored.isPresent()) {
+      log.info("capture of source {} resumes from its stored offset {}",
+          settings.topics().source(), stored.get().format());
+    } else {
+      log.info("capture of source {} has no stored offset: it starts from the initial snapshot",
+          settings.topics().source());
+    }
+    Capture capture = new Capture(settings, stored);
     capture.thread.execute(capture.engine);
     log.info("capture started: {}", settings);
     return capture;
@@ -84,9 +102,27 @@ public final class Capture implements AutoCloseable {
     return forwarder.restartPoint();
   }
 
-  /** Why the stream ended, if it ended by failure. */
-  public Optional<Throwable> failure() {
+  /** Why the stream ended, if it ended by failure: the problem, the position and the fix. */
+  public Optional<CaptureFailedException> failure() {
     return Optional.ofNullable(failure.get());
+  }
+
+  /**
+   * Where a restart would resume: the offset stored now; if Kafka cannot tell, this run's
+   * progress, else the offset stored at start.
+   */
+  private Optional<SourcePosition> resumePoint() {
+    try {
+      Optional<SourcePosition> stored = StoredOffsets.restartPoint(settings.bootstrapServers(),
+          settings.topics(), OFFSET_READ_TIMEOUT);
+      if (stored.isPresent()) {
+        return stored;
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot read the stored offset of source {}: {}", settings.topics().source(),
+          e.getMessage());
+    }
+    return forwarder.restartPoint().or(() -> storedAtStart);
   }
 
   @Override

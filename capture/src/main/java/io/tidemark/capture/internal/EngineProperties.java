@@ -1,15 +1,21 @@
 package io.tidemark.capture.internal;
 
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.schemas.TopicNames;
 import java.util.Properties;
 
 /** Translates capture settings into the Debezium engine's configuration, in one place. */
 public final class EngineProperties {
   private EngineProperties() {}
 
+  /** The engine's name, which also keys its offsets in the offsets topic. */
+  public static String engineName(TopicNames topics) {
+    return "tidemark-" + topics.source();
+  }
+
   public static Properties of(CaptureSettings s) {
     Properties p = new Properties();
-    p.setProperty("name", "tidemark-" + s.topics().source());
+    p.setProperty("name", engineName(s.topics()));
     p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
     p.setProperty("topic.prefix", s.topics().source());
     p.setProperty("database.hostname", s.host());
