@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,6 +54,7 @@ public final class Capture implements AutoCloseable {
   private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private final ExecutorService thread;
   private final AtomicReference<CaptureFailedException> failure = new AtomicReference<>();
+  private final AtomicBoolean engineEnded = new AtomicBoolean();
   private final Optional<SourcePosition> storedAtStart;
 
   private Capture(CaptureSettings settings, Optional<SourcePosition> storedAtStart) {
@@ -64,6 +66,7 @@ public final class Capture implements AutoCloseable {
     this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
         .using(EngineProperties.of(settings))
         .using((success, message, error) -> {
+          engineEnded.set(true);
           if (!success) {
             CaptureFailedException why = FailureClassifier.classify(settings.topics().source(),
                 message, error, resumePoint());
@@ -127,7 +130,14 @@ public final class Capture implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
-    engine.close();
+    if (!engineEnded.get()) {
+      try {
+        engine.close();
+      } catch (IllegalStateException e) {
+        // The engine ended by itself between the check and the call; nothing left to stop.
+        log.debug("engine of source {} already stopped", settings.topics().source(), e);
+      }
+    }
     thread.shutdown();
     if (!thread.awaitTermination(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
       log.warn("capture engine did not stop within {}", STOP_TIMEOUT);
