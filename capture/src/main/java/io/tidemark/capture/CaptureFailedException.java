@@ -21,8 +21,8 @@ public final class CaptureFailedException extends RuntimeException {
       @Override
       String explain(String source, String resumeFrom, String detail) {
         return "capture of source '" + source + "' stopped: the source no longer has the binlog"
-            + " that capture needs to resume from " + resumeFrom + " (the server says: " + detail
-            + "). The changes written since then cannot be read any more, so capture stopped"
+            + " that capture needs to resume from " + resumeFrom + "; the server says: \"" + detail
+            + "\". The changes written since then cannot be read any more, so capture stopped"
             + " instead of skipping them. Take a new snapshot (tidemark snapshot) to start a new"
             + " baseline, and keep binlogs on the source longer than capture may be down"
             + " (binlog_expire_logs_seconds).";

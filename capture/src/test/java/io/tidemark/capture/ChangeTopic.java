@@ -1,0 +1,78 @@
+package io.tidemark.capture;
+
+import io.tidemark.schemas.ChangeEvents;
+import io.tidemark.schemas.avro.ChangeEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a change topic the way a sink would (read_committed), from the beginning of every
+ * partition up to the end offsets seen when the read starts. Assigns partitions itself, so no
+ * consumer group and no committed offset is involved. Not thread-safe; one per test.
+ */
+final class ChangeTopic implements AutoCloseable {
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String topic;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+
+  ChangeTopic(String bootstrapServers, String topic) {
+    this.topic = topic;
+    this.consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.CLIENT_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
+        ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** How many records the topic holds now, over all partitions (0 if it does not exist yet). */
+  long size() {
+    return endOffsets().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Every event of the topic, in partition order, partitions one after the other. */
+  List<ChangeEvent> readAll() {
+    Map<TopicPartition, Long> ends = endOffsets();
+    consumer.assign(ends.keySet());
+    consumer.seekToBeginning(ends.keySet());
+    List<ChangeEvent> events = new ArrayList<>();
+    long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+    while (!reached(ends)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("could not read " + topic + " up to " + ends + " within "
+            + READ_TIMEOUT + "; read " + events.size() + " events");
+      }
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+        events.add(ChangeEvents.deserialize(r.value()));
+      }
+    }
+    return events;
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+  }
+
+  private Map<TopicPartition, Long> endOffsets() {
+    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10))
+        .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    return consumer.endOffsets(partitions, Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(5));
+  }
+}
