@@ -22,6 +22,9 @@ final class ChangeTopic implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
+  /** One record of the topic: where Kafka keeps it, and the event. */
+  record Entry(int partition, long offset, ChangeEvent event) {}
+
   private final String topic;
   private final KafkaConsumer<byte[], byte[]> consumer;
 
@@ -42,23 +45,30 @@ final class ChangeTopic implements AutoCloseable {
     return endOffsets().values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Every event of the topic, in partition order, partitions one after the other. */
+  /** Every event of the topic, partitions one after the other, each in offset order. */
   List<ChangeEvent> readAll() {
+    return entries().stream().map(Entry::event).toList();
+  }
+
+  /** Every record of the topic, partitions one after the other, each in offset order. */
+  List<Entry> entries() {
     Map<TopicPartition, Long> ends = endOffsets();
     consumer.assign(ends.keySet());
     consumer.seekToBeginning(ends.keySet());
-    List<ChangeEvent> events = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
     while (!reached(ends)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("could not read " + topic + " up to " + ends + " within "
-            + READ_TIMEOUT + "; read " + events.size() + " events");
+            + READ_TIMEOUT + "; read " + records.size() + " records");
       }
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
-        events.add(ChangeEvents.deserialize(r.value()));
-      }
+      consumer.poll(POLL).forEach(records::add);
     }
-    return events;
+    return records.stream()
+        .sorted((a, b) -> a.partition() != b.partition()
+            ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()))
+        .map(r -> new Entry(r.partition(), r.offset(), ChangeEvents.deserialize(r.value())))
+        .toList();
   }
 
   private boolean reached(Map<TopicPartition, Long> ends) {
