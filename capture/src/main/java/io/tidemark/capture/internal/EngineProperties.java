@@ -1,6 +1,7 @@
 package io.tidemark.capture.internal;
 
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.schemas.TopicNames;
 import java.util.Properties;
 
 /**
@@ -10,11 +11,16 @@ import java.util.Properties;
 public final class EngineProperties {
   private EngineProperties() {}
 
+  /** The engine's name, which also keys its offsets in the offsets topic. */
+  public static String engineName(TopicNames topics) {
+    return "tidemark-" + topics.source();
+  }
+
   public static Properties of(CaptureSettings s, ServerFlavor flavor) {
     Properties p = new Properties();
     // Every capture process of the source shares this name, and so the offsets it keys: a
     // standby that takes over resumes where the previous one's committed offsets end.
-    p.setProperty("name", "tidemark-" + s.topics().source());
+    p.setProperty("name", engineName(s.topics()));
     p.setProperty("connector.class", flavor.connectorClass());
     p.setProperty("topic.prefix", s.topics().source());
     p.setProperty("database.hostname", s.host());

@@ -4,6 +4,7 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.tidemark.capture.CaptureFailedException;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.schemas.SourcePosition;
 import java.io.IOException;
@@ -35,6 +36,10 @@ public final class LeaderTerm {
   private static final Logger log = LoggerFactory.getLogger(LeaderTerm.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
+  private static final Duration OFFSET_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  private final CaptureSettings settings;
+  private final AtomicReference<SourcePosition> restartPoint;
   private final String source;
   private final KafkaProducer<byte[], byte[]> producer;
   private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -46,6 +51,8 @@ public final class LeaderTerm {
 
   private LeaderTerm(CaptureSettings s, ServerFlavor flavor,
       KafkaProducer<byte[], byte[]> producer, AtomicReference<SourcePosition> restartPoint) {
+    this.settings = s;
+    this.restartPoint = restartPoint;
     this.source = s.topics().source();
     this.producer = producer;
     this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -132,10 +139,26 @@ public final class LeaderTerm {
       log.info("capture engine of source {} stopped on request", source);
       return;
     }
-    Throwable why = error != null ? error : new IllegalStateException(
-        "the capture engine stopped by itself: " + message);
+    CaptureFailedException why = FailureClassifier.classify(source, message, error, resumePoint());
     endedBy.compareAndSet(null, why);
-    log.error("capture engine of source {} stopped: {}", source, message, error);
+    log.error("{}", why.getMessage(), error);
+  }
+
+  /**
+   * Where a restart would resume: the offset stored now; if Kafka cannot tell, this term's
+   * progress.
+   */
+  private Optional<SourcePosition> resumePoint() {
+    try {
+      Optional<SourcePosition> stored = StoredOffsets.restartPoint(settings.bootstrapServers(),
+          settings.topics(), OFFSET_READ_TIMEOUT);
+      if (stored.isPresent()) {
+        return stored;
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot read the stored offset of source {}: {}", source, e.getMessage());
+    }
+    return Optional.ofNullable(restartPoint.get());
   }
 
   private static Map<String, Object> transactional(CaptureSettings s) {

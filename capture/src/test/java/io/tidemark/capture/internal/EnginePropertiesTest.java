@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.debezium.connector.mariadb.MariaDbConnector;
 import io.debezium.connector.mysql.MySqlConnector;
+import io.debezium.connector.binlog.BinlogConnectorConfig;
+import io.debezium.spi.snapshot.Snapshotter;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.schemas.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigValue;
@@ -59,5 +62,25 @@ class EnginePropertiesTest {
     return connector.validate(config).configValues().stream()
         .filter(v -> !v.errorMessages().isEmpty() && !CONNECTION.contains(v.name()))
         .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+  }
+
+  @Test
+  void theSnapshotModeNeverTakesASilentSnapshotWhenTheBinlogIsGone() {
+    String mode = EngineProperties.of(SETTINGS, ServerFlavor.MARIADB).getProperty(
+        BinlogConnectorConfig.SNAPSHOT_MODE.name(),
+        BinlogConnectorConfig.SNAPSHOT_MODE.defaultValueAsString());
+    Snapshotter snapshotter = ServiceLoader.load(Snapshotter.class).stream()
+        .map(ServiceLoader.Provider::get).filter(s -> s.name().equals(mode)).findFirst()
+        .orElseThrow(() -> new AssertionError("no Debezium snapshotter named " + mode));
+
+    assertThat(snapshotter.shouldSnapshotOnDataError())
+        .as("snapshot.mode=%s would re-snapshot instead of failing on a purged binlog", mode)
+        .isFalse();
+  }
+
+  @Test
+  void theOffsetsAreKeyedByTheEngineName() {
+    assertThat(EngineProperties.of(SETTINGS, ServerFlavor.MARIADB).getProperty("name"))
+        .isEqualTo(EngineProperties.engineName(new TopicNames("src")));
   }
 }
