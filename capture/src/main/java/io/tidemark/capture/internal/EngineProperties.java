@@ -21,11 +21,7 @@ public final class EngineProperties {
     if (!s.databases().isEmpty()) {
       p.setProperty("database.include.list", String.join(",", s.databases()));
     }
-    // Exact values: decimals and unsigned BIGINT as text, temporal types to the microsecond.
-    p.setProperty("decimal.handling.mode", "string");
-    p.setProperty("bigint.unsigned.handling.mode", "precise");
-    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
-    p.setProperty("binary.handling.mode", "bytes");
+    exactValues(p);
     p.setProperty("include.schema.changes", "true");
     p.setProperty("provide.transaction.metadata", "true");
     p.setProperty("tombstones.on.delete", "false");
@@ -48,5 +44,22 @@ public final class EngineProperties {
     p.setProperty("schema.history.internal.kafka.topic.replication.factor",
         Short.toString(s.replicationFactor()));
     return p;
+  }
+
+  /** Every value exactly as the source holds it; see ColumnValues for the forms. */
+  private static void exactValues(Properties p) {
+    p.setProperty("decimal.handling.mode", "string");
+    p.setProperty("bigint.unsigned.handling.mode", "precise");
+    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+    p.setProperty("binary.handling.mode", "bytes");
+    // The server stores four-digit years; Debezium's adjuster would turn 0001-0099 into 20xx/19xx.
+    p.setProperty("enable.time.adjuster", "false");
+    // The driver reads YEAR as java.sql.Date by default, which cannot hold 0000 and fails the
+    // whole snapshot; as a number it reaches ExactTypeConverter.
+    p.setProperty("database.yearIsDateType", "false");
+    p.setProperty("converters", "exact");
+    p.setProperty("exact.type", ExactTypeConverter.class.getName());
+    // A value Debezium cannot convert stops capture instead of being archived as NULL.
+    p.setProperty("event.converting.failure.handling.mode", "fail");
   }
 }
