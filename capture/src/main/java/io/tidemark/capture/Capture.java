@@ -5,10 +5,12 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.tidemark.capture.internal.EngineProperties;
+import io.tidemark.capture.internal.JvmTimeZone;
 import io.tidemark.capture.internal.KafkaForwarder;
 import io.tidemark.schemas.SourcePosition;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,8 +69,14 @@ public final class Capture implements AutoCloseable {
     this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-capture"));
   }
 
-  /** Creates the change topic if needed and starts streaming in a background thread. */
+  /**
+   * Creates the change topic if needed and starts streaming in a background thread.
+   *
+   * @throws IllegalStateException if the JVM's default time zone is not UTC (see
+   *     {@link JvmTimeZone})
+   */
   public static Capture start(CaptureSettings settings) {
+    JvmTimeZone.requireUtc(ZoneId.systemDefault());
     ensureTopic(settings);
     Capture capture = new Capture(settings);
     capture.thread.execute(capture.engine);
