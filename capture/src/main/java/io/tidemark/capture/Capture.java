@@ -43,6 +43,11 @@ public final class Capture implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Capture.class);
   private static final Duration ACK_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The largest change event: an UPDATE carries both images, so rows of up to about 32 MiB fit.
+   * The topic accepts the same size (max.message.bytes).
+   */
+  private static final int MAX_EVENT_BYTES = 64 * 1024 * 1024;
 
   private final CaptureSettings settings;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -115,7 +120,9 @@ public final class Capture implements AutoCloseable {
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024,
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_EVENT_BYTES,
+        // The producer refuses a record larger than its buffer (32 MiB by default).
+        ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * MAX_EVENT_BYTES,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
   }
 
@@ -123,7 +130,7 @@ public final class Capture implements AutoCloseable {
     try (Admin admin = Admin.create(
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
       NewTopic topic = new NewTopic(s.topics().changes(), s.partitions(), s.replicationFactor())
-          .configs(Map.of("max.message.bytes", Integer.toString(64 * 1024 * 1024)));
+          .configs(Map.of("max.message.bytes", Integer.toString(MAX_EVENT_BYTES)));
       admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
       log.info("created topic {} with {} partitions", topic.name(), s.partitions());
     } catch (ExecutionException e) {
