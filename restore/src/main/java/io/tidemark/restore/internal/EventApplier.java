@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,9 +29,12 @@ public final class EventApplier {
       Pattern.compile("(CREATE|DROP|ALTER)\\s+(DATABASE|SCHEMA)\\b", Pattern.CASE_INSENSITIVE);
 
   private final Connection target;
+  private final PacketLimit packetLimit;
 
-  public EventApplier(Connection target) {
+  /** Reads the target's max_allowed_packet, against which every statement is measured. */
+  public EventApplier(Connection target) throws SQLException {
     this.target = target;
+    this.packetLimit = PacketLimit.of(target);
   }
 
   /** Session settings for replay: UTC for TIMESTAMP text, no FK checks, exact inserts. */
@@ -55,6 +60,7 @@ public final class EventApplier {
     List<Column> after = e.getAfter();
     String sql = "INSERT INTO " + table(e) + " (" + names(after, ", ") + ") VALUES ("
         + after.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    packetLimit.check(e, sql, after);
     try (PreparedStatement ps = target.prepareStatement(sql)) {
       bind(ps, 1, after);
       ps.executeUpdate();
@@ -65,6 +71,7 @@ public final class EventApplier {
     List<Column> where = locator(e);
     String sql = "UPDATE " + table(e) + " SET " + names(e.getAfter(), " = ?, ") + " = ? WHERE "
         + conditions(where) + " LIMIT 1";
+    packetLimit.check(e, sql, concat(e.getAfter(), where));
     try (PreparedStatement ps = target.prepareStatement(sql)) {
       int next = bind(ps, 1, e.getAfter());
       bind(ps, next, where);
@@ -74,8 +81,9 @@ public final class EventApplier {
 
   private void delete(ChangeEvent e) throws SQLException {
     List<Column> where = locator(e);
-    try (PreparedStatement ps = target.prepareStatement(
-        "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1")) {
+    String sql = "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1";
+    packetLimit.check(e, sql, where);
+    try (PreparedStatement ps = target.prepareStatement(sql)) {
       bind(ps, 1, where);
       expectOneRow(e, ps.executeUpdate());
     }
@@ -141,18 +149,43 @@ public final class EventApplier {
         .collect(Collectors.joining(" AND "));
   }
 
+  private static List<Column> concat(List<Column> a, List<Column> b) {
+    List<Column> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private static int bind(PreparedStatement ps, int first, List<Column> columns) throws SQLException {
     int i = first;
     for (Column c : columns) {
-      Object v = c.getValue();
-      if (v instanceof ByteBuffer b) {
-        byte[] bytes = new byte[b.remaining()];
-        b.duplicate().get(bytes);
-        ps.setBytes(i++, bytes);
-      } else {
-        ps.setObject(i++, v);
-      }
+      bind(ps, i++, c.getValue());
     }
     return i;
+  }
+
+  /**
+   * Binds a canonical column value (see ChangeEvent.avsc) so that the server parses it back into
+   * the source value: bytes as a binary string (BIT big-endian, geometry in storage format),
+   * text as utf8mb4, numbers and booleans as they are.
+   */
+  private static void bind(PreparedStatement ps, int i, Object v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.NULL);
+    } else if (v instanceof ByteBuffer b) {
+      byte[] bytes = new byte[b.remaining()];
+      b.duplicate().get(bytes);
+      ps.setBytes(i, bytes);
+    } else if (v instanceof Long l) {
+      ps.setLong(i, l);
+    } else if (v instanceof Double d) {
+      ps.setDouble(i, d);
+    } else if (v instanceof Boolean b) {
+      ps.setBoolean(i, b);
+    } else if (v instanceof CharSequence s) {
+      ps.setString(i, s.toString());
+    } else {
+      throw new IllegalArgumentException("a column value of " + v.getClass().getName()
+          + " is not in the event model");
+    }
   }
 }
