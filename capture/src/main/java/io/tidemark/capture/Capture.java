@@ -1,10 +1,12 @@
 package io.tidemark.capture;
 
 import io.tidemark.capture.internal.CaptureGroupMember;
+import io.tidemark.capture.internal.JvmTimeZone;
 import io.tidemark.capture.internal.KafkaTopics;
 import io.tidemark.capture.internal.Lifecycle;
 import io.tidemark.schemas.SourcePosition;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,8 +51,12 @@ public final class Capture implements AutoCloseable {
   /**
    * Creates the source's topics if needed and joins its capture group in a background thread:
    * the capture streams once the group makes it the active one.
+   *
+   * @throws IllegalStateException if the JVM's default time zone is not UTC (see
+   *     {@code JvmTimeZone}): Debezium reads DATETIME values through it
    */
   public static Capture start(CaptureSettings settings) {
+    JvmTimeZone.requireUtc(ZoneId.systemDefault());
     KafkaTopics.ensureCaptureTopics(settings);
     Capture capture = new Capture(settings);
     capture.thread.execute(capture.member);

@@ -25,7 +25,8 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */
   public record Target(String host, int port, String user, String password) {
     public String jdbcUrl() {
-      return "jdbc:mariadb://" + host + ":" + port + "/?sslMode=disable&allowLocalInfile=false";
+      return "jdbc:mariadb://" + host + ":" + port
+          + "/?sslMode=disable&allowLocalInfile=false&useServerPrepStmts=true";
     }
 
     @Override

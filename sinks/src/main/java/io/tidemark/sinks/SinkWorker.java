@@ -69,6 +69,10 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     this.settings = settings;
     this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
     this.clock = clock;
+    // Fetch sizes stay at Kafka's defaults on purpose: a record batch larger than
+    // max.partition.fetch.bytes (1 MiB) or fetch.max.bytes (50 MiB) is still returned when it
+    // comes first in its fetch (KIP-74), so every event capture can write (up to 64 MiB) arrives.
+    // TypeRoundTripIT carries incompressible events of 32 and 48 MiB.
     this.consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),

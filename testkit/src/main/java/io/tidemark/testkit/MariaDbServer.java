@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,7 +53,13 @@ public final class MariaDbServer implements AutoCloseable {
         this.port = Ports.free(1)[0];
         this.serverId = builder.serverId;
         this.startTimeout = builder.startTimeout;
-        List<String> extra = builder.timeZone == null ? List.of() : List.of("--default-time-zone=" + builder.timeZone);
+        List<String> extra = new ArrayList<>();
+        if (builder.timeZone != null) {
+            extra.add("--default-time-zone=" + builder.timeZone);
+        }
+        if (builder.maxAllowedPacket > 0) {
+            extra.add("--max-allowed-packet=" + builder.maxAllowedPacket);
+        }
         this.launcher = new MariaDbProcess(binaries, workDir, port, serverId, extra);
     }
 
@@ -251,6 +258,7 @@ public final class MariaDbServer implements AutoCloseable {
     public static final class Builder {
         private int serverId = 1;
         private String timeZone;
+        private long maxAllowedPacket;
         private Path dataDir;
         private MariaDbBinaries binaries;
         private Duration startTimeout = Duration.ofSeconds(60);
@@ -273,6 +281,19 @@ public final class MariaDbServer implements AutoCloseable {
          */
         public Builder timeZone(String timeZone) {
             this.timeZone = timeZone;
+            return this;
+        }
+
+        /**
+         * The server's {@code max_allowed_packet} in bytes (default: the server's own, 16 MiB in
+         * 11.4). A statement or row carrying a value of 16 MiB or more needs a larger one; the
+         * server rounds it down to a multiple of 1024 and caps it at 1 GiB.
+         */
+        public Builder maxAllowedPacket(long bytes) {
+            if (bytes < 1024 || bytes > (1L << 30)) {
+                throw new IllegalArgumentException("max_allowed_packet must be between 1 KiB and 1 GiB: " + bytes);
+            }
+            this.maxAllowedPacket = bytes;
             return this;
         }
 

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,9 +45,9 @@ public final class ChunkReader {
     byte[] key = (chunk.table().quoted() + "#" + chunk.index()).getBytes(StandardCharsets.UTF_8);
     String sql = "SELECT * FROM " + chunk.table().quoted()
         + (chunk.where() == null ? "" : " WHERE " + chunk.where());
-    try (Statement s = c.createStatement()) {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setFetchSize(fetchRows);
-      try (ResultSet r = s.executeQuery(sql)) {
+      try (ResultSet r = s.executeQuery()) {
         JdbcRows rows = new JdbcRows(r.getMetaData());
         while (r.next()) {
           var row = rows.read(r);

@@ -11,6 +11,9 @@ import java.util.Properties;
 public final class EngineProperties {
   private EngineProperties() {}
 
+  /** The binlog keep-alive never goes below this; the server heartbeats at 0.8 times it. */
+  static final long KEEP_ALIVE_FLOOR_MS = 5_000;
+
   /** The engine's name, which also keys its offsets in the offsets topic. */
   public static String engineName(TopicNames topics) {
     return "tidemark-" + topics.source();
@@ -32,11 +35,7 @@ public final class EngineProperties {
     if (!s.databases().isEmpty()) {
       p.setProperty("database.include.list", String.join(",", s.databases()));
     }
-    // Exact values: decimals and unsigned BIGINT as text, temporal types to the microsecond.
-    p.setProperty("decimal.handling.mode", "string");
-    p.setProperty("bigint.unsigned.handling.mode", "precise");
-    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
-    p.setProperty("binary.handling.mode", "bytes");
+    exactValues(p);
     // Data snapshots are our own (Snapshotter); the connector records the schema and streams.
     p.setProperty("snapshot.mode", "no_data");
     p.setProperty("include.schema.changes", "true");
@@ -46,10 +45,11 @@ public final class EngineProperties {
     p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
     // The server sends binlog heartbeats every 0.8 x the keep-alive interval; without them a
     // quiet source produces no event on which Debezium could emit its own heartbeat.
-    // The keep-alive thread also reconnects when a heartbeat is late; below a second a busy
-    // machine sees false alarms, and each reconnect replays events since the last offset commit.
+    // The keep-alive thread also reconnects when a heartbeat is late; too short, and a busy
+    // machine or a binlog of 16 MiB rows sees false alarms (hundreds of reconnects were seen at
+    // 200 ms), each replaying events since the last offset commit.
     p.setProperty("connect.keep.alive.interval.ms",
-        Long.toString(Math.max(1000, s.heartbeatInterval().toMillis())));
+        Long.toString(Math.max(KEEP_ALIVE_FLOOR_MS, s.heartbeatInterval().toMillis())));
 
     // Offsets and DDL history live in Kafka, never in local files.
     p.setProperty("bootstrap.servers", s.bootstrapServers());
@@ -64,5 +64,22 @@ public final class EngineProperties {
     p.setProperty("schema.history.internal.kafka.topic.replication.factor",
         Short.toString(s.replicationFactor()));
     return p;
+  }
+
+  /** Every value exactly as the source holds it; see ColumnValues for the forms. */
+  private static void exactValues(Properties p) {
+    p.setProperty("decimal.handling.mode", "string");
+    p.setProperty("bigint.unsigned.handling.mode", "precise");
+    p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+    p.setProperty("binary.handling.mode", "bytes");
+    // The server stores four-digit years; Debezium's adjuster would turn 0001-0099 into 20xx/19xx.
+    p.setProperty("enable.time.adjuster", "false");
+    // The driver reads YEAR as java.sql.Date by default, which cannot hold 0000 and fails the
+    // whole snapshot; as a number it reaches ExactTypeConverter.
+    p.setProperty("database.yearIsDateType", "false");
+    p.setProperty("converters", "exact");
+    p.setProperty("exact.type", ExactTypeConverter.class.getName());
+    // A value Debezium cannot convert stops capture instead of being archived as NULL.
+    p.setProperty("event.converting.failure.handling.mode", "fail");
   }
 }

@@ -17,7 +17,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** The topics capture writes or locks on, and the producers it writes them with. */
 public final class KafkaTopics {
-  /** Room for rows with 16 MiB values and more. */
+  /**
+   * The largest event: an UPDATE carries both images, so rows of up to about 32 MiB fit. The
+   * topics accept the same size (max.message.bytes).
+   */
   static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   private KafkaTopics() {}
@@ -36,6 +39,8 @@ public final class KafkaTopics {
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES,
+        // The producer refuses a record larger than its buffer (32 MiB by default).
+        ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * MAX_MESSAGE_BYTES,
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000));
     config.putAll(extra);
     return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -26,9 +28,12 @@ public final class EventApplier {
       Pattern.compile("(CREATE|DROP|ALTER)\\s+(DATABASE|SCHEMA)\\b", Pattern.CASE_INSENSITIVE);
 
   private final Connection target;
+  private final PacketLimit packetLimit;
 
-  public EventApplier(Connection target) {
+  /** Reads the target's max_allowed_packet, against which every statement is measured. */
+  public EventApplier(Connection target) throws SQLException {
     this.target = target;
+    this.packetLimit = PacketLimit.of(target);
   }
 
   /** Session settings for replay: UTC for TIMESTAMP text, no FK checks, exact inserts. */
@@ -54,6 +59,7 @@ public final class EventApplier {
     List<Column> after = e.getAfter();
     String sql = "INSERT INTO " + table(e) + " (" + names(after, ", ") + ") VALUES ("
         + after.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
+    packetLimit.check(e, sql, after);
     try (PreparedStatement ps = target.prepareStatement(sql)) {
       Binding.bind(ps, 1, after);
       ps.executeUpdate();
@@ -64,6 +70,7 @@ public final class EventApplier {
     List<Column> where = locator(e);
     String sql = "UPDATE " + table(e) + " SET " + names(e.getAfter(), " = ?, ") + " = ? WHERE "
         + conditions(where) + " LIMIT 1";
+    packetLimit.check(e, sql, concat(e.getAfter(), where));
     try (PreparedStatement ps = target.prepareStatement(sql)) {
       int next = Binding.bind(ps, 1, e.getAfter());
       Binding.bind(ps, next, where);
@@ -73,8 +80,9 @@ public final class EventApplier {
 
   private void delete(ChangeEvent e) throws SQLException {
     List<Column> where = locator(e);
-    try (PreparedStatement ps = target.prepareStatement(
-        "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1")) {
+    String sql = "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1";
+    packetLimit.check(e, sql, where);
+    try (PreparedStatement ps = target.prepareStatement(sql)) {
       Binding.bind(ps, 1, where);
       expectOneRow(e, ps.executeUpdate());
     }
@@ -138,5 +146,10 @@ public final class EventApplier {
   private static String conditions(List<Column> columns) {
     return columns.stream().map(c -> SqlNames.quote(c.getName()) + " <=> ?")
         .collect(Collectors.joining(" AND "));
+  }
+  private static List<Column> concat(List<Column> a, List<Column> b) {
+    List<Column> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

@@ -8,7 +8,7 @@ import io.tidemark.schemas.avro.TableManifest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,10 +25,11 @@ public final class ManifestCheck {
     List<String> problems = new ArrayList<>();
     for (TableManifest t : manifest.getTables()) {
       RowChecksum sum = new RowChecksum();
-      try (Statement s = c.createStatement()) {
+      // The same binary protocol the snapshot read with, so FLOAT compares bit for bit.
+      try (PreparedStatement s = c.prepareStatement("SELECT * FROM "
+          + SqlNames.quote(t.getDatabase()) + "." + SqlNames.quote(t.getTable()))) {
         s.setFetchSize(fetchRows);
-        try (ResultSet r = s.executeQuery("SELECT * FROM " + SqlNames.quote(t.getDatabase()) + "."
-            + SqlNames.quote(t.getTable()))) {
+        try (ResultSet r = s.executeQuery()) {
           JdbcRows rows = new JdbcRows(r.getMetaData());
           while (r.next()) {
             sum.add(rows.read(r));
