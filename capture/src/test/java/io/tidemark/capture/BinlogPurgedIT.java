@@ -57,18 +57,19 @@ class BinlogPurgedIT {
   void aBinlogPurgedWhileCaptureWasDownEndsCaptureWithTheGtidItNeededAndTheFix()
       throws Exception {
     String db = source.createDatabase("purged");
-    source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, name VARCHAR(20))",
-        "INSERT INTO " + db + ".item VALUES (1, 'one'), (2, 'two')");
+    source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, name VARCHAR(20))");
     TopicNames topics = TestSources.uniqueTopics("purged");
     CaptureSettings settings = TestSources.settings(topics, source, db, kafka, 1);
 
     try (ChangeTopicReader topic = new ChangeTopicReader(kafka.bootstrapServers(), topics.changes())) {
       try (Capture first = Capture.start(settings)) {
-        await().atMost(WAIT).until(() -> ids(topic.readAll(), Operation.SNAPSHOT_ROW),
-            Set.of(1L, 2L)::equals);
-        source.execute("INSERT INTO " + db + ".item VALUES (3, 'three')");
+        // Capture streams once the schema it recorded at start is in Kafka.
+        await().atMost(WAIT).until(() -> topic.readAll().stream()
+            .anyMatch(e -> e.getOperation() == Operation.DDL));
+        source.execute("INSERT INTO " + db + ".item VALUES (1, 'one'), (2, 'two')",
+            "INSERT INTO " + db + ".item VALUES (3, 'three')");
         await().atMost(WAIT).until(() -> ids(topic.readAll(), Operation.INSERT),
-            Set.of(3L)::equals);
+            Set.of(1L, 2L, 3L)::equals);
       }
       List<ChangeEvent> captured = topic.readAll();
       SourcePosition stored = StoredOffsets.restartPoint(kafka.bootstrapServers(), topics,

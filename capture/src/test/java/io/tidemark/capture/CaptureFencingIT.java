@@ -51,7 +51,7 @@ class CaptureFencingIT {
 
   @Test
   void aZombieWriterCannotCommitAfterACaptureTookOver() throws Exception {
-    SourceFixture f = SourceFixture.create(source, "zombie", 3);
+    SourceFixture f = SourceFixture.create(source, "zombie");
     CaptureSettings settings = f.settings(kafka.bootstrapServers());
     createChangeTopic(settings);
     try (KafkaProducer<byte[], byte[]> zombie = transactionalProducer(settings)) {
@@ -63,8 +63,10 @@ class CaptureFencingIT {
       try (Capture capture = Capture.start(settings);
           ChangeTopic committed = ChangeTopic.readCommitted(kafka.bootstrapServers(),
               f.topics.changes())) {
-        await("the capture streams past the zombie's open transaction")
-            .atMost(Duration.ofSeconds(60))
+        await("the capture's schema records are readable past the zombie's open transaction")
+            .atMost(Duration.ofSeconds(60)).until(() -> !committed.poll().keys().isEmpty());
+        f.insert(1, 3);
+        await("the capture streams").atMost(Duration.ofSeconds(60))
             .until(() -> committed.poll().rowIds(f.db, SourceFixture.TABLE)
                 .equals(SourceFixture.ids(1, 3)));
         assertThat(capture.state()).isEqualTo(CaptureState.ACTIVE);
@@ -86,12 +88,15 @@ class CaptureFencingIT {
 
   @Test
   void aFencedCaptureFailsWithoutCommittingItsBatchAndTheStandbyReplaysIt() throws Exception {
-    SourceFixture f = SourceFixture.create(source, "fenced", 3);
+    SourceFixture f = SourceFixture.create(source, "fenced");
     CaptureSettings settings = f.settings(kafka.bootstrapServers());
     Capture fenced = Capture.start(settings);
     Capture standby = null;
     try (ChangeTopic committed = ChangeTopic.readCommitted(kafka.bootstrapServers(),
         f.topics.changes())) {
+      await("the first capture records the schema").atMost(Duration.ofSeconds(60))
+          .until(() -> !committed.poll().keys().isEmpty());
+      f.insert(1, 3);
       await("the first capture streams").atMost(Duration.ofSeconds(60))
           .until(() -> committed.poll().rowIds(f.db, SourceFixture.TABLE).size() == 3);
       standby = Capture.start(settings);

@@ -49,7 +49,7 @@ class CaptureStandbyIT {
 
   @Test
   void oneOfTwoCapturesStreamsAndTheOtherTakesOverWhenItCloses() throws Exception {
-    SourceFixture f = SourceFixture.create(source, "handover", 3);
+    SourceFixture f = SourceFixture.create(source, "handover");
     CaptureSettings settings = f.settings(kafka.bootstrapServers());
     Capture first = Capture.start(settings);
     Capture second = Capture.start(settings);
@@ -62,7 +62,9 @@ class CaptureStandbyIT {
       Capture active = first.state() == CaptureState.ACTIVE ? first : second;
       Capture standby = active == first ? second : first;
 
-      f.insert(4, 10);
+      await("the active capture streams (its schema is in Kafka)").atMost(Duration.ofSeconds(60))
+          .until(() -> !topic.poll().keys().isEmpty());
+      f.insert(1, 10);
       await("rows 1-10").atMost(Duration.ofSeconds(60))
           .until(() -> topic.poll().rowIds(f.db, SourceFixture.TABLE).containsAll(SourceFixture.ids(1, 10)));
 
@@ -85,13 +87,16 @@ class CaptureStandbyIT {
 
   @Test
   void aStandbyTakesOverWithoutLossWhenTheActiveProcessIsKilledMidStream() throws Exception {
-    SourceFixture f = SourceFixture.create(source, "killed", 3);
+    SourceFixture f = SourceFixture.create(source, "killed");
     CaptureSettings settings = f.settings(kafka.bootstrapServers());
     Process child = ChildCapture.start(settings);
     Capture standby = null;
     Writer writer = new Writer(f);
     try (ChangeTopic topic = ChangeTopic.readCommitted(kafka.bootstrapServers(), f.topics.changes())) {
-      await("the child process streams the snapshot").atMost(Duration.ofSeconds(90))
+      await("the child process streams (its schema is in Kafka)").atMost(Duration.ofSeconds(90))
+          .until(() -> !topic.poll().keys().isEmpty());
+      f.insert(1, 3);
+      await("the child process streams rows").atMost(Duration.ofSeconds(60))
           .until(() -> topic.poll().rowIds(f.db, SourceFixture.TABLE).size() == 3);
       standby = Capture.start(settings);
       Capture waiting = standby;

@@ -23,6 +23,9 @@ import java.util.Map;
  * <p>Confined to the worker thread.
  */
 public final class Deduplicator {
+  /** Identities kept by default: a few batches' worth at the source write rates we target. */
+  public static final long DEFAULT_CACHE_SIZE = 100_000;
+
   private final Cache<String, Boolean> recent;
   private final Map<String, SourcePosition> newest = new HashMap<>();
 

@@ -1,6 +1,7 @@
 package io.tidemark.restore;
 
 import io.tidemark.schemas.BundleKeys;
+import io.tidemark.schemas.SourcePosition;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * offset order (the key order).
  */
 public final class BundleCatalog {
+  private final String bucket;
   private final Map<String, List<String>> byPartition;
 
-  private BundleCatalog(Map<String, List<String>> byPartition) {
+  private BundleCatalog(String bucket, Map<String, List<String>> byPartition) {
+    this.bucket = bucket;
     this.byPartition = byPartition;
   }
 
@@ -30,12 +33,29 @@ public final class BundleCatalog {
       }
     }
     byPartition.values().forEach(keys -> keys.sort(null));
-    return new BundleCatalog(byPartition);
+    return new BundleCatalog(bucket, byPartition);
   }
 
   /** Bundle keys per "topic/partition", each list in offset order. */
   public Map<String, List<String>> bundlesByPartition() {
     return byPartition;
+  }
+
+  /**
+   * The last source position of each partition's newest bundle, from its object metadata: how
+   * far the archive reaches.
+   */
+  public List<SourcePosition> newestPositions(S3Client s3) {
+    List<SourcePosition> newest = new ArrayList<>();
+    for (List<String> keys : byPartition.values()) {
+      String key = keys.get(keys.size() - 1);
+      String last = s3.headObject(b -> b.bucket(bucket).key(key)).metadata()
+          .get(BundleKeys.LAST_POSITION_METADATA);
+      if (last != null) {
+        newest.add(SourcePosition.parse(last));
+      }
+    }
+    return newest;
   }
 
   public int bundleCount() {

@@ -1,13 +1,14 @@
 package io.tidemark.restore;
 
+import io.tidemark.restore.internal.Checkpoint;
+import io.tidemark.restore.internal.Checkpoint.Phase;
 import io.tidemark.restore.internal.EventApplier;
 import io.tidemark.restore.internal.ManifestCheck;
 import io.tidemark.restore.internal.MergedEvents;
+import io.tidemark.restore.internal.Replayer;
 import io.tidemark.restore.internal.SnapshotLoader;
 import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.SourcePosition;
-import io.tidemark.schemas.avro.ChangeEvent;
-import io.tidemark.schemas.avro.Operation;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,22 +17,28 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Restores a repository into a fresh server: a snapshot (schema, rows in parallel, checked
- * against its manifest), then every change after the snapshot's position, merged into source
- * order, each source transaction applied as one target transaction, DDL at its position.
+ * Restores a repository into a fresh server, in phases: schema from a snapshot's manifest, its
+ * rows loaded in parallel and checked against the manifest, then every change after the
+ * snapshot's position, merged into source order, each source transaction one target
+ * transaction, up to the end of the archive or a point in time. Progress is checkpointed in the
+ * target in the same transactions as the data ({@link Checkpoint}), so a restore killed at any
+ * moment continues with {@link RestoreSettings#resume()} with no gap and no duplicate.
  *
- * <p>One restore per instance; not thread-safe.
+ * <p>Everything that can be checked from the bucket (the snapshot exists, the target point is
+ * inside the recoverable range) is checked before the target is touched. One restore per
+ * instance; not thread-safe.
  */
 public final class Restore {
   private static final Logger log = LoggerFactory.getLogger(Restore.class);
   private static final List<String> SYSTEM_DATABASES =
-      List.of("information_schema", "mysql", "performance_schema", "sys");
+      List.of("information_schema", "mysql", "performance_schema", "sys", Checkpoint.DATABASE);
   private static final int FETCH_ROWS = 1000;
 
   private final RestoreSettings settings;
@@ -42,100 +49,70 @@ public final class Restore {
     this.s3 = s3;
   }
 
-  /** What a finished restore did. */
-  public record Result(String snapshotId, long snapshotRows, long events, long transactions) {}
+  /**
+   * What a finished restore did.
+   *
+   * @param reached the source position of the last applied change (the snapshot's position when
+   *     no change was applied)
+   */
+  public record Result(String snapshotId, long snapshotRows, long events, long transactions,
+      SourcePosition reached) {}
 
   /**
    * @throws RestoreMismatchException when the loaded snapshot differs from its manifest
+   * @throws IllegalStateException for anything refused before writing, with the reason and fix
    */
   public Result run() throws SQLException, InterruptedException {
-    SnapshotManifest snapshot = chooseSnapshot();
-    RestoreSettings.Target t = settings.target();
+    SnapshotCatalog snapshots = SnapshotCatalog.read(s3, settings.bucket(), settings.prefix());
+    BundleCatalog changes = BundleCatalog.read(s3, settings.bucket(), settings.prefix());
     try (Connection c = connect()) {
-      refuseNonEmpty(c);
+      Optional<Checkpoint.State> checkpoint = Checkpoint.read(c);
+      SnapshotManifest snapshot = RestorePlan.snapshot(settings, snapshots, checkpoint, where());
+      RestorePlan.checkRange(settings.until(), snapshot, changes.newestPositions(s3), where());
+      Phase phase = checkpoint.map(Checkpoint.State::phase).orElse(null);
+      if (phase == null) {
+        refuseNonEmpty(c);
+        Checkpoint.begin(c, snapshot.getSnapshotId());
+        phase = Phase.SCHEMA;
+      }
       SnapshotLoader loader = new SnapshotLoader(snapshot, this::open, this::connect,
           settings.threads());
-      loader.createSchema(c);
-      long rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
-          snapshot.getSnapshotId())));
-      List<String> mismatches = ManifestCheck.mismatches(c, snapshot, FETCH_ROWS);
-      if (!mismatches.isEmpty()) {
-        throw new RestoreMismatchException("snapshot " + snapshot.getSnapshotId()
-            + " did not load as recorded: " + String.join("; ", mismatches));
+      if (phase == Phase.SCHEMA) {
+        loader.createSchema(c);
+        Checkpoint.phase(c, phase = Phase.LOAD);
       }
-      log.info("snapshot {} loaded: {} rows in {} tables, checksums match",
-          snapshot.getSnapshotId(), rows, snapshot.getTables().size());
+      long rows = 0;
+      if (phase == Phase.LOAD) {
+        rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
+            snapshot.getSnapshotId())), Checkpoint.loadedBundles(c));
+        List<String> mismatches = ManifestCheck.mismatches(c, snapshot, FETCH_ROWS);
+        if (!mismatches.isEmpty()) {
+          throw new RestoreMismatchException("snapshot " + snapshot.getSnapshotId()
+              + " did not load as recorded: " + String.join("; ", mismatches));
+        }
+        log.info("snapshot {} loaded: {} rows in {} tables, checksums match",
+            snapshot.getSnapshotId(), rows, snapshot.getTables().size());
+        Checkpoint.phase(c, phase = Phase.REPLAY);
+      }
+      SourcePosition start = SourcePosition.fromAvro(snapshot.getPosition());
+      SourcePosition resumed = checkpoint.map(Checkpoint.State::replayedUpTo).orElse(null);
+      SourcePosition from = resumed != null && resumed.compareTo(start) > 0 ? resumed : start;
       c.setAutoCommit(false);
-      BundleCatalog changes = BundleCatalog.read(s3, settings.bucket(), settings.prefix());
-      MergedEvents events = new MergedEvents(changes.bundlesByPartition().values(), this::open);
-      long[] counts = replay(events, SourcePosition.fromAvro(snapshot.getPosition()),
-          new EventApplier(c), c);
-      log.info("replayed {} events in {} transactions into {}", counts[0], counts[1], t);
-      return new Result(snapshot.getSnapshotId(), rows, counts[0], counts[1]);
+      Replayer replayer = new Replayer(c, resumed != null);
+      SourcePosition reached = replayer.replay(
+          new MergedEvents(changes.bundlesByPartition().values(), this::open), from,
+          settings.until());
+      c.setAutoCommit(true);
+      Checkpoint.finish(c);
+      log.info("replayed {} events in {} transactions into {} (until {})", replayer.events(),
+          replayer.transactions(), settings.target(), settings.until());
+      return new Result(snapshot.getSnapshotId(), rows, replayer.events(), replayer.transactions(),
+          reached != null ? reached : from);
     }
   }
 
-  private SnapshotManifest chooseSnapshot() {
-    SnapshotCatalog catalog = SnapshotCatalog.read(s3, settings.bucket(), settings.prefix());
-    String where = "s3://" + settings.bucket() + "/" + settings.prefix();
-    if (settings.snapshotId() == null) {
-      return catalog.latest().orElseThrow(() -> new IllegalStateException(where
-          + " holds no complete snapshot: nothing to restore from (take one with"
-          + " 'tidemark snapshot', or check the prefix)"));
-    }
-    return catalog.byId(settings.snapshotId()).orElseThrow(() -> new IllegalStateException(
-        "snapshot " + settings.snapshotId() + " is not in " + where + " (or has no manifest);"
-            + " 'tidemark list' shows the snapshots there"));
-  }
-
-  /**
-   * Applies the events after {@code start}, grouped into target transactions: the events of one
-   * source transaction (same transaction id) together, each DDL alone (it commits implicitly).
-   */
-  private long[] replay(MergedEvents events, SourcePosition start, EventApplier applier,
-      Connection c) throws SQLException {
-    long applied = 0;
-    long transactions = 0;
-    List<ChangeEvent> group = new ArrayList<>();
-    while (events.hasNext()) {
-      ChangeEvent e = events.next();
-      if (SourcePosition.fromAvro(e.getPosition()).compareTo(start) <= 0) {
-        continue; // already in the snapshot
-      }
-      if (!group.isEmpty() && !sameTransaction(group.get(0), e)) {
-        commit(applier, c, group);
-        transactions++;
-      }
-      group.add(e);
-      applied++;
-    }
-    if (!group.isEmpty()) {
-      commit(applier, c, group);
-      transactions++;
-    }
-    return new long[] {applied, transactions};
-  }
-
-  private static boolean sameTransaction(ChangeEvent first, ChangeEvent next) {
-    if (first.getOperation() == Operation.DDL || next.getOperation() == Operation.DDL) {
-      return false;
-    }
-    String transaction = first.getTransactionId();
-    return transaction != null && transaction.equals(next.getTransactionId());
-  }
-
-  private static void commit(EventApplier applier, Connection c, List<ChangeEvent> group)
-      throws SQLException {
-    try {
-      for (ChangeEvent e : group) {
-        applier.apply(e);
-      }
-      c.commit();
-    } catch (SQLException | RuntimeException ex) {
-      c.rollback();
-      throw ex;
-    }
-    group.clear();
+  private String where() {
+    return "s3://" + settings.bucket() + "/" + settings.prefix();
   }
 
   private List<String> keysUnder(String prefix) {

@@ -10,16 +10,33 @@ import java.util.Objects;
  * @param snapshotId the snapshot to start from; null for the latest
  * @param target the target server, which must be fresh (no user databases)
  * @param threads connections loading snapshot chunks in parallel
+ * @param until where replay stops
+ * @param resume continue the interrupted restore the target's checkpoint describes
  */
 public record RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
-    int threads) {
+    int threads, Until until, boolean resume) {
   public RestoreSettings {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(until, "until");
     if (threads < 1) {
       throw new IllegalArgumentException("restore threads must be at least 1, not " + threads);
     }
+  }
+
+  /** A full restore of the latest snapshot and every change after it. */
+  public RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
+      int threads) {
+    this(bucket, prefix, snapshotId, target, threads, Until.END, false);
+  }
+
+  public RestoreSettings until(Until point) {
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, point, resume);
+  }
+
+  public RestoreSettings resuming() {
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, true);
   }
 
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */

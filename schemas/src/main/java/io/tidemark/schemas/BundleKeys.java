@@ -10,11 +10,18 @@ public final class BundleKeys {
   private BundleKeys() {}
 
   public static final String CHANGES = "changes/";
+  /** S3 object metadata of a change bundle: its last source position, {@code format()}ted. */
+  public static final String LAST_POSITION_METADATA = "tidemark-last-position";
   private static final String SUFFIX = ".avro";
 
   public static String changeBundle(String prefix, String topic, int partition, long first, long last) {
     return String.format("%s%s%s/%d/%020d-%020d%s", normalize(prefix), CHANGES, topic, partition,
         first, last, SUFFIX);
+  }
+
+  /** The prefix under which the change bundles of one topic-partition live. */
+  public static String changeBundlesOf(String prefix, String topic, int partition) {
+    return normalize(prefix) + CHANGES + topic + "/" + partition + "/";
   }
 
   /** The prefix under which all change bundles of the repository live. */

@@ -3,10 +3,13 @@ package io.tidemark.sinks;
 import io.tidemark.filecache.CorruptSpoolEntryException;
 import io.tidemark.filecache.Spool;
 import io.tidemark.filecache.SpoolFullException;
+import io.tidemark.dedupe.Deduplicator;
 import io.tidemark.schemas.BundleContent;
+import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.KafkaCodec;
 import io.tidemark.schemas.Manifests;
 import io.tidemark.schemas.SnapshotKeys;
+import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.SnapshotRecord;
 import io.tidemark.schemas.avro.SnapshotRecordKind;
 import io.tidemark.sinks.internal.DurableStore;
@@ -43,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * at the same deterministic key. A snapshot's closing record makes its last rows durable, then
  * its manifest, then commits.
  *
+ * <p>Change events capture replayed (after a reconnect or restart, at new offsets) are dropped
+ * by a {@link Deduplicator} seeded, when a partition is assigned, from the newest durable
+ * bundle of that partition.
+ *
  * <p>When neither S3 nor the spool can take a bundle, the worker pauses its partitions and
  * retries, holding the bundle; it never drops one. After
  * {@link SinkSettings#maxConsecutiveFailures()} failed uploads in a row it shuts down in order:
@@ -63,12 +70,14 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   /** The offset this worker last committed per partition it holds. */
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final Deduplicator dedupe;
 
   public SinkWorker(SinkSettings settings, S3BundleStore s3, Spool spool, InstantSource clock,
       DurableStore.Sleeper sleeper) {
     this.settings = settings;
     this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
     this.clock = clock;
+    this.dedupe = new Deduplicator(Deduplicator.DEFAULT_CACHE_SIZE);
     // Fetch sizes stay at Kafka's defaults on purpose: a record batch larger than
     // max.partition.fetch.bytes (1 MiB) or fetch.max.bytes (50 MiB) is still returned when it
     // comes first in its fetch (KIP-74), so every event capture can write (up to 64 MiB) arrives.
@@ -131,8 +140,10 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private void accept(ConsumerRecord<byte[], byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     if (r.topic().equals(settings.topics().changes())) {
-      batch(tp, BundleContent.CHANGES)
-          .add(r.offset(), KafkaCodec.CHANGES.deserialize(r.value()), null, clock.instant());
+      ChangeEvent event = KafkaCodec.CHANGES.deserialize(r.value());
+      if (!dedupe.isDuplicate(tp.toString(), event)) {
+        batch(tp, BundleContent.CHANGES).add(r.offset(), event, null, clock.instant());
+      }
       return;
     }
     SnapshotRecord record = KafkaCodec.SNAPSHOT.deserialize(r.value());
@@ -260,6 +271,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         }
         blocked.remove(tp); // not committed: the partition's next owner reads it again
         committed.remove(tp);
+        dedupe.forget(tp.toString());
       }
     }
 
@@ -270,6 +282,10 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       for (TopicPartition tp : partitions) {
         OffsetAndMetadata o = atStart.get(tp);
         committed.put(tp, o == null ? -1L : o.offset());
+        if (tp.topic().equals(settings.topics().changes())) {
+          store.newestPosition(BundleKeys.changeBundlesOf(settings.prefix(), tp.topic(),
+              tp.partition())).ifPresent(p -> dedupe.seed(tp.toString(), p));
+        }
       }
     }
   }

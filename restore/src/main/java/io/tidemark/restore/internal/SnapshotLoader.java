@@ -31,6 +31,9 @@ import java.util.function.Function;
  * upload) contribute each Kafka offset once: a bundle skips offsets an earlier key covered.
  */
 public final class SnapshotLoader {
+  private static final java.util.regex.Pattern IF_NOT_EXISTS = java.util.regex.Pattern.compile(
+      "^CREATE\\s+(DATABASE|TABLE)(?!\\s+IF\\s+NOT\\s+EXISTS)", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private final SnapshotManifest manifest;
   private final Function<String, InputStream> open;
   private final ConnectionFactory connections;
@@ -49,25 +52,33 @@ public final class SnapshotLoader {
     this.threads = threads;
   }
 
+  /** Creates the manifest's databases and tables; what already exists (a resume) is kept. */
   public void createSchema(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (DatabaseDefinition db : manifest.getDatabases()) {
-        s.execute(db.getDdl());
+        s.execute(IF_NOT_EXISTS.matcher(db.getDdl()).replaceFirst("CREATE $1 IF NOT EXISTS"));
       }
       for (TableManifest t : manifest.getTables()) {
         s.execute("USE " + SqlNames.quote(t.getDatabase()));
-        s.execute(t.getDdl());
+        s.execute(IF_NOT_EXISTS.matcher(t.getDdl()).replaceFirst("CREATE $1 IF NOT EXISTS"));
       }
     }
   }
 
-  /** Loads the rows of the bundles (keys in offset order); returns the number of rows. */
-  public long loadRows(List<String> bundleKeys) throws SQLException, InterruptedException {
+  /**
+   * Loads the rows of the bundles (keys in offset order) but those already {@code loaded};
+   * returns the number of rows loaded now. Each bundle's rows commit together with its entry in
+   * the checkpoint.
+   */
+  public long loadRows(List<String> bundleKeys, java.util.Set<String> loaded)
+      throws SQLException, InterruptedException {
     LinkedBlockingQueue<Callable<Long>> work = new LinkedBlockingQueue<>();
     long covered = -1;
     for (String key : bundleKeys) {
       long skipUpTo = covered;
-      work.add(() -> load(key, skipUpTo));
+      if (!loaded.contains(key)) {
+        work.add(() -> load(key, skipUpTo));
+      }
       covered = Math.max(covered, lastOffsetOf(key));
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "tidemark-load"));
@@ -108,6 +119,7 @@ public final class SnapshotLoader {
         rows++;
       }
       inserter.flush();
+      Checkpoint.loaded(c, key);
       c.commit(); // only after the bundle's hash was verified by the reader's last hasNext()
       return rows;
     }

@@ -4,6 +4,8 @@ import io.tidemark.filecache.CorruptSpoolEntryException;
 import io.tidemark.filecache.Spool;
 import io.tidemark.filecache.SpoolEntry;
 import io.tidemark.filecache.SpoolFullException;
+import io.tidemark.schemas.BundleMetadata;
+import io.tidemark.schemas.SourcePosition;
 import io.tidemark.sinks.Backoff;
 import io.tidemark.sinks.s3.FailureKind;
 import io.tidemark.sinks.s3.S3BundleStore;
@@ -108,6 +110,36 @@ public final class DurableStore {
       log.info("spool drained: {} bundles uploaded to S3", drained);
     }
     return drained;
+  }
+
+  /**
+   * The newest source position durable for one partition, in S3 or still in the spool: what
+   * the duplicate filter starts from after a restart or a rebalance.
+   */
+  public Optional<SourcePosition> newestPosition(String keyPrefix) {
+    Optional<SourcePosition> newest = Optional.empty();
+    for (SpoolEntry e : spool.entries()) {
+      if (e.key().startsWith(keyPrefix) && e.key().endsWith(".avro")) {
+        try {
+          SourcePosition p = BundleMetadata.of(spool.read(e), e.key()).lastPosition();
+          newest = newest.filter(n -> n.compareTo(p) >= 0).or(() -> Optional.of(p));
+        } catch (IOException io) {
+          throw new UncheckedIOException("cannot read spool entry " + e.file(), io);
+        }
+      }
+    }
+    if (newest.isPresent()) {
+      return newest; // spooled bundles are newer than anything uploaded for the partition
+    }
+    try {
+      return s3.newestPosition(keyPrefix);
+    } catch (RuntimeException e) {
+      if (FailureKind.of(e) == FailureKind.FATAL) {
+        throw e;
+      }
+      log.warn("S3 unreachable; duplicates of {} are filtered from this run on only", keyPrefix);
+      return Optional.empty();
+    }
   }
 
   public int consecutiveFailures() {

@@ -1,13 +1,17 @@
 package io.tidemark.sinks.s3;
 
+import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleMetadata;
+import io.tidemark.schemas.SourcePosition;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Writes bundles and manifests to S3 without ever overwriting: every put is conditional on the
@@ -19,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class S3BundleStore {
   static final String SHA256_METADATA = "tidemark-sha256";
+  static final String LAST_POSITION = BundleKeys.LAST_POSITION_METADATA;
   private static final int PRECONDITION_FAILED = 412;
 
   private final S3Client s3;
@@ -40,7 +45,26 @@ public final class S3BundleStore {
     BundleMetadata meta = BundleMetadata.of(body, key);
     return put(key, body, meta.sha256(), "application/avro", Map.of(
         "tidemark-events", Long.toString(meta.eventCount()),
-        "tidemark-last-position", meta.lastPosition().format()));
+        LAST_POSITION, meta.lastPosition().format()));
+  }
+
+  /**
+   * The last source position durable under {@code keyPrefix} (one partition's bundles), from the
+   * metadata of its newest bundle; empty when there is none.
+   */
+  public Optional<SourcePosition> newestPosition(String keyPrefix) {
+    String newest = null;
+    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(keyPrefix)).contents()) {
+      if (o.key().endsWith(".avro") && (newest == null || o.key().compareTo(newest) > 0)) {
+        newest = o.key();
+      }
+    }
+    if (newest == null) {
+      return Optional.empty();
+    }
+    String key = newest;
+    String last = s3.headObject(b -> b.bucket(bucket).key(key)).metadata().get(LAST_POSITION);
+    return last == null ? Optional.empty() : Optional.of(SourcePosition.parse(last));
   }
 
   private UploadOutcome put(String key, byte[] body, String sha256, String contentType,
