@@ -175,8 +175,7 @@ public final class Snapshotter implements AutoCloseable {
 
   private Connection connect() throws SQLException {
     return DriverManager.getConnection("jdbc:mariadb://" + source.host() + ":" + source.port()
-        // Binary protocol: FLOAT arrives as its 4 bytes, not as 6-digit text.
-        + "/?sslMode=disable&useServerPrepStmts=true", source.user(), source.password());
+        + "/?sslMode=disable", source.user(), source.password());
   }
 
   @Override

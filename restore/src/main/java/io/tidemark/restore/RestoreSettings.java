@@ -42,8 +42,7 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */
   public record Target(String host, int port, String user, String password) {
     public String jdbcUrl() {
-      return "jdbc:mariadb://" + host + ":" + port
-          + "/?sslMode=disable&allowLocalInfile=false&useServerPrepStmts=true";
+      return "jdbc:mariadb://" + host + ":" + port + "/?sslMode=disable&allowLocalInfile=false";
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.tidemark.schemas;
 import io.tidemark.schemas.avro.Column;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -19,6 +21,8 @@ import java.util.List;
  * <p>Stateless apart from the column types it learned from the result set; one per result set.
  */
 public final class JdbcRows {
+  private static final Object NULL_TEXT = new Object();
+
   private final List<String> names = new ArrayList<>();
   private final int[] types;
   private final boolean[] unsigned;
@@ -32,6 +36,31 @@ public final class JdbcRows {
       types[i] = md.getColumnType(i + 1);
       unsigned[i] = !md.isSigned(i + 1);
     }
+  }
+
+  /**
+   * The select list that reads a table's columns in their canonical form. The text protocol
+   * prints FLOAT with 6 digits, so FLOAT is read as the DOUBLE it widens to exactly; the binary
+   * protocol would keep FLOAT but cannot carry zero dates.
+   */
+  public static String selectList(Connection c, String database, String table) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM"
+        + " information_schema.columns WHERE table_schema = ? AND table_name = ?"
+        + " ORDER BY ordinal_position")) {
+      ps.setString(1, database);
+      ps.setString(2, table);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          String q = "`" + r.getString(1).replace("`", "``") + "`";
+          columns.add(r.getString(2).equalsIgnoreCase("float") ? "CAST(" + q + " AS DOUBLE) AS " + q : q);
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      throw new SQLException("table " + database + "." + table + " has no columns (does it exist?)");
+    }
+    return String.join(", ", columns);
   }
 
   public List<String> columnNames() {
@@ -61,8 +90,13 @@ public final class JdbcRows {
         byte[] b = r.getBytes(c);
         yield b == null ? null : ByteBuffer.wrap(b);
       }
-      default -> r.getString(c);
+      // The text as the server sent it. The driver reports a zero DATETIME or TIMESTAMP as
+      // "null" through wasNull() although its text is there, so NULL is a null text only.
+      default -> {
+        String text = r.getString(c);
+        yield text == null ? NULL_TEXT : text;
+      }
     };
-    return r.wasNull() ? null : v;
+    return v == NULL_TEXT || (!(v instanceof String) && r.wasNull()) ? null : v;
   }
 }

@@ -43,8 +43,8 @@ public final class ChunkReader {
   public RowChecksum read(Connection c, Chunk chunk) throws SQLException {
     RowChecksum checksum = new RowChecksum();
     byte[] key = (chunk.table().quoted() + "#" + chunk.index()).getBytes(StandardCharsets.UTF_8);
-    String sql = "SELECT * FROM " + chunk.table().quoted()
-        + (chunk.where() == null ? "" : " WHERE " + chunk.where());
+    String sql = "SELECT " + JdbcRows.selectList(c, chunk.table().database(), chunk.table().table())
+        + " FROM " + chunk.table().quoted() + (chunk.where() == null ? "" : " WHERE " + chunk.where());
     try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setFetchSize(fetchRows);
       try (ResultSet r = s.executeQuery()) {

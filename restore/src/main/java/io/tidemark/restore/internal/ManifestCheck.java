@@ -25,8 +25,9 @@ public final class ManifestCheck {
     List<String> problems = new ArrayList<>();
     for (TableManifest t : manifest.getTables()) {
       RowChecksum sum = new RowChecksum();
-      // The same binary protocol the snapshot read with, so FLOAT compares bit for bit.
-      try (PreparedStatement s = c.prepareStatement("SELECT * FROM "
+      // The same select list the snapshot read with, so every value compares exactly.
+      try (PreparedStatement s = c.prepareStatement("SELECT "
+          + JdbcRows.selectList(c, t.getDatabase(), t.getTable()) + " FROM "
           + SqlNames.quote(t.getDatabase()) + "." + SqlNames.quote(t.getTable()))) {
         s.setFetchSize(fetchRows);
         try (ResultSet r = s.executeQuery()) {

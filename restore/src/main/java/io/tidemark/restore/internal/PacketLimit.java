@@ -34,12 +34,21 @@ final class PacketLimit {
     }
   }
 
+  long max() {
+    return maxPacket;
+  }
+
   /** @throws IllegalStateException if the statement's text would exceed the target's limit */
   void check(ChangeEvent e, String sql, List<Column> values) {
+    check(e.getOperation() + " at " + e.getPosition() + " on " + e.getDatabase() + "."
+        + e.getTable(), sql, values);
+  }
+
+  /** The same for any statement; {@code what} names it in the error. */
+  void check(String what, String sql, List<Column> values) {
     long size = textSize(sql, values);
     if (size > maxPacket) {
-      throw new IllegalStateException(e.getOperation() + " at " + e.getPosition() + " on "
-          + e.getDatabase() + "." + e.getTable() + " needs a statement of " + size + " bytes, but"
+      throw new IllegalStateException(what + " needs a statement of " + size + " bytes, but"
           + " the target's max_allowed_packet is " + maxPacket + ". Raise it on the target to at"
           + " least " + size + " bytes (max_allowed_packet in its configuration, or SET GLOBAL"
           + " max_allowed_packet) and restore again into a fresh server.");

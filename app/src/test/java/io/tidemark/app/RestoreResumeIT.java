@@ -1,0 +1,176 @@
+package io.tidemark.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tidemark.capture.CaptureSettings;
+import io.tidemark.capture.SnapshotSettings;
+import io.tidemark.restore.Restore;
+import io.tidemark.restore.RestoreSettings;
+import io.tidemark.restore.TableChecksums;
+import io.tidemark.restore.Until;
+import io.tidemark.schemas.GtidSet;
+import io.tidemark.schemas.TopicNames;
+import io.tidemark.sinks.FlushPolicy;
+import io.tidemark.sinks.SinkSettings;
+import io.tidemark.testkit.JavaProcess;
+import io.tidemark.testkit.KafkaBroker;
+import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.S3Server;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A restore killed with SIGKILL in the load phase and again in the replay phase, resumed each
+ * time, ends with exactly the source's checksums; a point-in-time restore to a marker
+ * transaction holds the rows before it and none after; a point outside the archive is refused
+ * before the target is touched.
+ */
+class RestoreResumeIT {
+  private static final String SECRET = "resume-secret";
+  private static KafkaBroker kafka;
+  private static S3Server s3Server;
+  private static MariaDbServer source;
+  private static S3Client s3;
+  private static String db;
+  private static String bucket;
+  private static GtidSet marker;
+
+  @BeforeAll
+  static void archiveASource(@TempDir Path spool) throws Exception {
+    kafka = KafkaBroker.start();
+    s3Server = S3Server.builder().credentials("resume", SECRET).start();
+    source = MariaDbServer.builder().serverId(41).start();
+    source.createCaptureUser("tidemark", "capture-pw");
+    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
+        s3Server.secretKey());
+    db = source.createDatabase("resume");
+    bucket = "resume-" + UUID.randomUUID().toString().substring(0, 8);
+    s3Server.createBucket(bucket);
+    source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40), n INT)",
+        "SET SESSION max_recursive_iterations = 100000",
+        "INSERT INTO " + db + ".item WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1"
+            + " FROM s WHERE i < 20000) SELECT i, CONCAT('snap-', i), 0 FROM s");
+    TopicNames topics = new TopicNames("resume" + UUID.randomUUID().toString().substring(0, 6));
+    CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
+        "capture-pw", 5441, List.of(db), kafka.bootstrapServers(), 2, (short) 1,
+        Duration.ofMillis(50), Duration.ofMillis(200));
+    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+        .withFlush(new FlushPolicy(500, 16L << 20, Duration.ofMillis(500)));
+    try (Pipeline pipeline = Pipeline.start(capture, new SnapshotSettings(2, 2_000, 500), sink,
+        s3, spool, 1L << 30)) {
+      pipeline.snapshotNow(Duration.ofSeconds(60));
+      update(1, 600);
+      source.execute("INSERT INTO " + db + ".item VALUES (-1, 'marker', 0)");
+      marker = GtidSet.parse(source.queryValue("SELECT @@gtid_binlog_pos"));
+      update(600, 1500);
+      try (Connection c = source.connection()) {
+        pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofMinutes(3));
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopServices() {
+    for (AutoCloseable c : new AutoCloseable[] {s3, source, s3Server, kafka}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // best effort: the next service still gets closed
+      }
+    }
+  }
+
+  @Test
+  void killedInTheLoadAndInTheReplayPhaseAResumedRestoreEqualsTheSource() throws Exception {
+    try (MariaDbServer target = MariaDbServer.builder().serverId(42).start()) {
+      killWhen(target, "new", "SELECT COUNT(*) >= 2 AND MAX(s.phase) = 'LOAD' FROM"
+          + " tidemark_restore.loaded_bundle, tidemark_restore.state s");
+      assertThat(target.queryValue("SELECT phase FROM tidemark_restore.state")).isEqualTo("LOAD");
+      killWhen(target, "resume", "SELECT position IS NOT NULL FROM tidemark_restore.state");
+      assertThat(target.queryValue("SELECT phase FROM tidemark_restore.state")).isEqualTo("REPLAY");
+
+      assertThatThrownBy(() -> restore(target, RestoreSettings::until, Until.END, false))
+          .as("a second restore without --resume is refused").hasMessageContaining("--resume");
+      restore(target, RestoreSettings::until, Until.END, true);
+
+      assertThat(target.queryValue("SHOW DATABASES LIKE 'tidemark_restore'"))
+          .as("the checkpoint is gone once the restore is complete").isNull();
+      try (Connection s = source.connection(); Connection t = target.connection()) {
+        assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
+      }
+    }
+  }
+
+  @Test
+  void aPointInTimeRestoreStopsRightAfterTheMarkerTransaction() throws Exception {
+    try (MariaDbServer target = MariaDbServer.builder().serverId(43).start()) {
+      restore(target, RestoreSettings::until, new Until(null, marker), false);
+      assertThat(target.queryValue("SELECT note FROM " + db + ".item WHERE id = -1"))
+          .isEqualTo("marker");
+      assertThat(target.queryValue("SELECT COUNT(*) FROM " + db + ".item WHERE n > 0"))
+          .as("rows updated before the marker, none after").isEqualTo("599");
+    }
+  }
+
+  @Test
+  void aPointBeyondTheArchiveIsRefusedBeforeTheTargetIsTouched() throws Exception {
+    try (MariaDbServer target = MariaDbServer.builder().serverId(44).start()) {
+      Instant future = Instant.now().plusSeconds(3600);
+      assertThatThrownBy(() -> restore(target, RestoreSettings::until, new Until(future, null),
+          false)).hasMessageContaining("reaches until");
+      assertThat(target.queryValue("SELECT COUNT(*) FROM information_schema.schemata WHERE"
+          + " schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"))
+          .isEqualTo("0");
+    }
+  }
+
+  private static void update(int from, int to) {
+    for (int i = from; i < to; i++) {
+      source.execute("UPDATE " + db + ".item SET n = " + i + " WHERE id = " + i);
+    }
+  }
+
+  /** Runs a restore in a child JVM and SIGKILLs it as soon as {@code condition} holds. */
+  private static void killWhen(MariaDbServer target, String mode, String condition) {
+    try (JavaProcess child = JavaProcess.builder(RestoreProcessMain.class)
+        .args(s3Server.endpoint().toString(), bucket, "repo", Integer.toString(target.port()), mode)
+        .env("TIDEMARK_TEST_S3_SECRET", SECRET).jvmOption("-Duser.timezone=UTC").start()) {
+      await().atMost(3, TimeUnit.MINUTES).pollInterval(Duration.ofMillis(20)).until(() -> {
+        if (!child.isAlive()) {
+          throw new AssertionError("the restore ended before the kill: " + child.outputTails());
+        }
+        try {
+          return "1".equals(target.queryValue(condition));
+        } catch (RuntimeException notYet) {
+          return false; // the checkpoint tables do not exist yet
+        }
+      });
+      child.kill();
+    }
+  }
+
+  private interface Change {
+    RestoreSettings apply(RestoreSettings settings, Until until);
+  }
+
+  private static void restore(MariaDbServer target, Change change, Until until, boolean resume)
+      throws Exception {
+    RestoreSettings settings = change.apply(new RestoreSettings(bucket, "repo", null,
+        new RestoreSettings.Target("127.0.0.1", target.port(), "root", ""), 2), until);
+    new Restore(resume ? settings.resuming() : settings, s3).run();
+  }
+}
