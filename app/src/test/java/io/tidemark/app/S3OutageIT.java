@@ -24,6 +24,7 @@ import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
+import io.tidemark.testkit.Services;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,15 +77,7 @@ class S3OutageIT {
 
   @AfterAll
   static void stopServices() {
-    for (AutoCloseable c : new AutoCloseable[] {s3, source, s3Server, kafka}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // best effort: the next service still gets closed
-      }
-    }
+    Services.closeAll(s3, source, s3Server, kafka);
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
+import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -66,15 +67,7 @@ class SinkDedupeIT {
 
   @AfterAll
   static void stopServices() {
-    for (AutoCloseable c : new AutoCloseable[] {s3, source, s3Server, kafka}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // best effort: the next service still gets closed
-      }
-    }
+    Services.closeAll(s3, source, s3Server, kafka);
   }
 
   @Test

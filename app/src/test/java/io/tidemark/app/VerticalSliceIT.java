@@ -18,6 +18,7 @@ import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
+import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -58,15 +59,7 @@ class VerticalSliceIT {
 
   @AfterAll
   static void stopServices() {
-    for (AutoCloseable c : new AutoCloseable[] {s3, target, source, s3Server, kafka}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception ignored) {
-        // best effort: the next service still gets closed
-      }
-    }
+    Services.closeAll(s3, target, source, s3Server, kafka);
   }
 
   @TempDir Path spool;

@@ -11,6 +11,7 @@ import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.Services;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,12 +46,7 @@ class BinlogPurgedIT {
 
   @AfterAll
   static void stopServices() {
-    if (source != null) {
-      source.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Services.closeAll(source, kafka);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.Services;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,12 +42,7 @@ class CaptureFencingIT {
 
   @AfterAll
   static void stopServices() {
-    if (source != null) {
-      source.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Services.closeAll(source, kafka);
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.tidemark.schemas.avro.Operation;
 import io.tidemark.testkit.JavaProcess;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.Services;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,12 +52,7 @@ class CaptureKillIT {
 
   @AfterAll
   static void stopServices() {
-    if (source != null) {
-      source.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Services.closeAll(source, kafka);
   }
 
   @Test

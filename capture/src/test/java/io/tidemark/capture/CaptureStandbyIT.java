@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.Services;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +40,7 @@ class CaptureStandbyIT {
 
   @AfterAll
   static void stopServices() {
-    if (source != null) {
-      source.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Services.closeAll(source, kafka);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.tidemark.schemas.avro.ColumnDefinition;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.Services;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,12 +40,7 @@ class DdlOrderIT {
 
   @AfterAll
   static void stopServices() {
-    if (source != null) {
-      source.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
+    Services.closeAll(source, kafka);
   }
 
   @Test
