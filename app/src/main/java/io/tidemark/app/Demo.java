@@ -72,9 +72,9 @@ final class Demo {
         step("pipeline running: capture → Kafka topic " + topics.changes() + " → bundles in s3://"
             + BUCKET + "/backups/");
         SnapshotManifest snapshot = pipeline.snapshotNow(Duration.ofMinutes(2));
-        step("snapshot " + snapshot.getSnapshotId() + " taken with " + SnapshotSettings.DEFAULT.threads()
-            + " threads at GTID " + snapshot.getPosition().getGtid()
-            + "; starting the write load");
+        step("snapshot " + snapshot.getSnapshotId() + " taken with "
+            + SnapshotSettings.DEFAULT.threads() + " threads at GTID "
+            + snapshot.getPosition().getGtid() + "; starting the write load");
         try (Connection c = source.connection()) {
           data.writeLoad(c, transactions, CUSTOMERS);
         }
@@ -86,6 +86,7 @@ final class Demo {
             + " is in S3");
         pipeline.awaitArchived(end, Duration.ofMinutes(5));
       }
+      Files.deleteIfExists(spool); // empty: everything reached S3
       step("archived: " + BundleCatalog.read(s3, BUCKET, "backups").bundleCount()
           + " bundles; restoring into the fresh sandbox on port " + target.port());
       Restore.Result restored = new Restore(new RestoreSettings(BUCKET, "backups", null,
