@@ -30,8 +30,14 @@ public final class SnapshotCatalog {
             s3.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray(), o.key()));
       }
     }
-    found.sort(Comparator.comparing(SnapshotManifest::getSnapshotId));
-    return new SnapshotCatalog(List.copyOf(found));
+    return of(found);
+  }
+
+  /** A catalog of the given manifests, in any order. */
+  static SnapshotCatalog of(List<SnapshotManifest> manifests) {
+    List<SnapshotManifest> sorted = new ArrayList<>(manifests);
+    sorted.sort(Comparator.comparing(SnapshotManifest::getSnapshotId));
+    return new SnapshotCatalog(List.copyOf(sorted));
   }
 
   public List<SnapshotManifest> snapshots() {
