@@ -162,14 +162,21 @@ if cap:
                   f" | catch-up {cu / decode_rows:.2f}× of it |")
         print(f"| JVM CPU during catch-up | {cap.get('catchup_jvm_cpu_cores')} cores of"
               f" {os.cpu_count()} | | |")
+        events = num(cap, "backlog_events") or 0
         threads = [(k.split(".", 1)[1], int(v)) for k, v in cap.items()
                    if k.startswith("catchup_thread_cpu_ms.")]
-        if threads:
-            print("\nCPU by thread during catch-up (ms; `blc-*` = binlog reader and Debezium's event"
-                  " conversion, `pool-*-thread-*` = the engine task: our conversion + producer.send,"
-                  " `kafka-producer-network-thread` = producer I/O, `data-plane-*` = the in-JVM broker):\n")
-            print("| thread group | CPU ms |")
-            print("|---|---|")
+        if threads and events:
+            total_us = num(cap, "catchup_jvm_cpu_cores") * num(cap, "catchup_s") * 1e6 / events
+            print(f"\nCPU per row event during catch-up: {total_us:.0f} µs for the whole JVM"
+                  f" (capture + in-JVM broker), i.e. at most {2e6 / total_us:,.0f} events/s if"
+                  f" the JVM had both cores to itself. By thread (`blc-*` = Debezium's binlog"
+                  f" reader, which also builds the change records; `pool-*-thread-*` = the engine"
+                  f" task: our conversion, Avro encoding, producer.send;"
+                  f" `kafka-producer-network-thread` = producer I/O; `data-plane-*` = the in-JVM"
+                  f" broker):\n")
+            print("| thread group | CPU ms | µs per event | ceiling with one core (events/s) |")
+            print("|---|---|---|---|")
             for name, ms in threads:
-                print(f"| `{name}` | {ms:,} |")
+                us = ms * 1000 / events
+                print(f"| `{name}` | {ms:,} | {us:.1f} | {1e6 / us if us else 0:,.0f} |")
     print()

@@ -147,6 +147,7 @@ final class CaptureBench implements Callable<Integer> {
     long loadEnd = System.nanoTime();
     probe.close();
     double cores = cpu.processCores();
+    var threadCpu = cpu.topGroupsMs(10);
     GtidSet end;
     try (var c = source.connect()) {
       end = io.tidemark.app.Pipeline.sourceGtids(c);
@@ -169,6 +170,7 @@ final class CaptureBench implements Callable<Integer> {
     latency(probe, watcher, measureFrom);
     results.put("steady_drain_ms", (drained - drainStart) / 1_000_000)
         .put("steady_jvm_cpu_cores", cores);
+    threadCpu.forEach((group, ms) -> results.put("steady_thread_cpu_ms." + group, ms));
   }
 
   /** Events/s Kafka gained and capture's lag over [from, to]. */
@@ -263,7 +265,7 @@ final class CaptureBench implements Callable<Integer> {
         lastChange = at;
         offsets = now;
       }
-      TimeUnit.MILLISECONDS.sleep(20); // polling a condition with a deadline
+      TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
     }
     long coveredAt = System.nanoTime();
     long after = progress.endOffsets();
