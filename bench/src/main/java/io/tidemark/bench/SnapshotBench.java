@@ -72,11 +72,14 @@ final class SnapshotBench implements Callable<Integer> {
     try (KafkaBroker kafka = KafkaBroker.start()) {
       CaptureSettings settings = source.capture(kafka.bootstrapServers(), 1, Duration.ofMillis(50),
           Duration.ofSeconds(1));
+      ThreadCpu cpu = ThreadCpu.start();
       if (target == Target.kafka) {
         toKafka(settings, snapshot, results);
       } else {
         toS3(settings, snapshot, results);
       }
+      results.put("jvm_cpu_cores", cpu.processCores());
+      cpu.topGroupsMs(6).forEach((group, ms) -> results.put("thread_cpu_ms." + group, ms));
       results.put("kafka_bytes", topicBytes(kafka.bootstrapServers(),
           settings.topics().snapshots()));
     }
