@@ -5,7 +5,7 @@
 #   S3, and mydumper --compress / raw (the anchors, same flags as ../shared/bench/anchor-logical.sh) →
 #   CDC change-rate anchor (../shared/bench/cdc-workload.sh) →
 #   capture under sysbench oltp_write_only: commit→Kafka latency, events/s, catch-up from a backlog →
-#   summary.md.
+#   the same latency with the probes alone (the pipeline's floor, no write load) → summary.md.
 #
 #   bench/run.sh                               # everything, defaults below
 #   DURATION=30 BACKLOG=30 SNAPSHOT_ROUNDS=1 bench/run.sh
@@ -26,7 +26,7 @@ export SRC_PORT=${SRC_PORT:-33311}
 export DB=${DB:-benchdb}
 export BENCH_USER=${BENCH_USER:-bench} BENCH_PASS=${BENCH_PASS:-benchpw}
 
-STEPS=${STEPS:-"dataset snapshot cdc capture"}
+STEPS=${STEPS:-"dataset snapshot cdc capture floor"}
 SNAPSHOT_ROUNDS=${SNAPSHOT_ROUNDS:-2}
 SNAPSHOT_TOOLS=${SNAPSHOT_TOOLS:-"tidemark-kafka mydumper mydumper_raw tidemark-s3"}
 SNAPSHOT_THREADS=${SNAPSHOT_THREADS:-2}
@@ -167,6 +167,14 @@ if has_step capture; then
     --threads "$LOAD_THREADS" --poll-interval-ms "$POLL_INTERVAL_MS" --out "$RES/capture.txt" \
     > "$RES/capture.log" 2>&1 || { tail -30 "$RES/capture.log" >&2; exit 1; }
   echo "load1_after=$(load1)" >> "$RES/capture.txt"
+fi
+
+if has_step floor; then
+  log "capture latency floor: probes alone for ${FLOOR_DURATION:-20}s (load1 $(load1))"
+  echo "load1_before=$(load1)" > "$RES/capture-floor.txt"
+  bench_java capture --threads 0 --warmup 0 --backlog 0 --duration "${FLOOR_DURATION:-20}" \
+    --poll-interval-ms "$POLL_INTERVAL_MS" --out "$RES/capture-floor.txt" \
+    > "$RES/capture-floor.log" 2>&1 || { tail -30 "$RES/capture-floor.log" >&2; exit 1; }
 fi
 
 echo "uptime at end: $(uptime)" >> "$RES/info.txt"

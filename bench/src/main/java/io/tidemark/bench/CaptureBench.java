@@ -56,7 +56,8 @@ final class CaptureBench implements Callable<Integer> {
       + " capture is stopped, for the catch-up phase; 0 skips it")
   int backlog;
 
-  @Option(names = "--threads", defaultValue = "4", description = "sysbench threads")
+  @Option(names = "--threads", defaultValue = "4",
+      description = "sysbench threads; 0 runs the probes alone (the pipeline's latency floor)")
   int threads;
 
   @Option(names = "--workload", defaultValue = "oltp_write_only", description = "sysbench workload")
@@ -94,7 +95,7 @@ final class CaptureBench implements Callable<Integer> {
           settings.topics().changes(), capture::get)) {
         startCapture(settings, progress);
         steady(load, settings, progress);
-        if (backlog > 0) {
+        if (backlog > 0 && threads > 0) {
           catchUp(load, settings, progress);
         }
       } finally {
@@ -121,7 +122,7 @@ final class CaptureBench implements Callable<Integer> {
 
   private void steady(Sysbench load, CaptureSettings settings, Progress progress)
       throws Exception {
-    if (warmup > 0) {
+    if (warmup > 0 && threads > 0) {
       log.info("warm-up: {} for {} s", load.describe(), warmup);
       Duration time = Duration.ofSeconds(warmup);
       Path sysLog = dir.resolve("sysbench-warmup.log");
@@ -141,9 +142,15 @@ final class CaptureBench implements Callable<Integer> {
     ProbeWriter probe = new ProbeWriter(source, capacity);
     ThreadCpu cpu = ThreadCpu.start();
     long loadStart = System.nanoTime();
-    Process sysbench = load.start(total, dir.resolve("sysbench-steady.log"));
+    Process sysbench = threads > 0 ? load.start(total, dir.resolve("sysbench-steady.log")) : null;
     probe.start(Duration.ofMillis(probePeriodMs));
-    Sysbench.Result done = Sysbench.await(sysbench, total, dir.resolve("sysbench-steady.log"));
+    Sysbench.Result done;
+    if (sysbench != null) {
+      done = Sysbench.await(sysbench, total, dir.resolve("sysbench-steady.log"));
+    } else {
+      TimeUnit.SECONDS.sleep(duration); // the probes alone, for a fixed time
+      done = new Sysbench.Result(0, 0, 0, duration);
+    }
     long loadEnd = System.nanoTime();
     probe.close();
     double cores = cpu.processCores();
