@@ -2,6 +2,7 @@ package io.tidemark.capture.internal;
 
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.schemas.TopicNames;
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -11,8 +12,16 @@ import java.util.Properties;
 public final class EngineProperties {
   private EngineProperties() {}
 
-  /** The binlog keep-alive never goes below this; the server heartbeats at 0.8 times it. */
-  static final long KEEP_ALIVE_FLOOR_MS = 5_000;
+  /**
+   * The binlog client drops and re-opens its connection when no event arrived for the keep-alive
+   * interval, and on every (re)connect the server first scans the binlog file for the start GTID
+   * before it sends anything: ~1 s for a 630 MB file here, more on a cold disk. With a 500 ms
+   * keep-alive capture reconnected forever and never streamed (bench, 2026-11-22); at 200 ms a
+   * binlog of 16 MiB rows saw hundreds of reconnects, each replaying events. Below this floor
+   * the keep-alive is raised; the price is that a quiet source's position advances only with
+   * the server's heartbeats, every 0.8 times this value.
+   */
+  static final Duration MIN_KEEP_ALIVE = Duration.ofSeconds(10);
 
   /** The engine's name, which also keys its offsets in the offsets topic. */
   public static String engineName(TopicNames topics) {
@@ -45,11 +54,7 @@ public final class EngineProperties {
     p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
     // The server sends binlog heartbeats every 0.8 x the keep-alive interval; without them a
     // quiet source produces no event on which Debezium could emit its own heartbeat.
-    // The keep-alive thread also reconnects when a heartbeat is late; too short, and a busy
-    // machine or a binlog of 16 MiB rows sees false alarms (hundreds of reconnects were seen at
-    // 200 ms), each replaying events since the last offset commit.
-    p.setProperty("connect.keep.alive.interval.ms",
-        Long.toString(Math.max(KEEP_ALIVE_FLOOR_MS, s.heartbeatInterval().toMillis())));
+    p.setProperty("connect.keep.alive.interval.ms", Long.toString(keepAlive(s).toMillis()));
 
     // Offsets and DDL history live in Kafka, never in local files.
     p.setProperty("bootstrap.servers", s.bootstrapServers());
@@ -81,5 +86,11 @@ public final class EngineProperties {
     p.setProperty("exact.type", ExactTypeConverter.class.getName());
     // A value Debezium cannot convert stops capture instead of being archived as NULL.
     p.setProperty("event.converting.failure.handling.mode", "fail");
+  }
+
+  /** The heartbeat interval, but never below {@link #MIN_KEEP_ALIVE}. */
+  static Duration keepAlive(CaptureSettings s) {
+    return s.heartbeatInterval().compareTo(MIN_KEEP_ALIVE) < 0 ? MIN_KEEP_ALIVE
+        : s.heartbeatInterval();
   }
 }

@@ -25,6 +25,14 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
+  /**
+   * Per-partition batch: the 16 KiB default holds ~50 snapshot rows, so a snapshot (one
+   * partition) and a catch-up sent many small requests; bigger batches cut the producer's and the
+   * broker's work per row. Latency is unaffected: capture flushes at the end of every engine
+   * batch, and linger still bounds the wait of a half-full batch.
+   */
+  static final int BATCH_BYTES = 512 * 1024;
+
   /** An idempotent producer that waits for every in-sync replica. */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     return producer(bootstrap, Map.of());
@@ -37,6 +45,7 @@ public final class KafkaTopics {
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES,
         // The producer refuses a record larger than its buffer (32 MiB by default).

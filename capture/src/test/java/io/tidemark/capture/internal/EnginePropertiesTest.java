@@ -83,4 +83,28 @@ class EnginePropertiesTest {
     assertThat(EngineProperties.of(SETTINGS, ServerFlavor.MARIADB).getProperty("name"))
         .isEqualTo(EngineProperties.engineName(new TopicNames("src")));
   }
+
+  /**
+   * Bench, 2026-11-22: with a 500 ms keep-alive the binlog client gave up on every connection
+   * while the server was still seeking the start GTID in a 630 MB binlog, and reconnected forever.
+   */
+  @Test
+  void keepAliveOutlastsTheServersGtidSeekOnALargeBinlog() {
+    Properties p = EngineProperties.of(withHeartbeat(Duration.ofMillis(500)), ServerFlavor.MARIADB);
+
+    assertThat(p.getProperty("connect.keep.alive.interval.ms")).isEqualTo("10000");
+    assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("500");
+  }
+
+  @Test
+  void aLongerHeartbeatIsTheKeepAlive() {
+    Properties p = EngineProperties.of(withHeartbeat(Duration.ofSeconds(30)), ServerFlavor.MARIADB);
+
+    assertThat(p.getProperty("connect.keep.alive.interval.ms")).isEqualTo("30000");
+  }
+
+  private static CaptureSettings withHeartbeat(Duration heartbeat) {
+    return new CaptureSettings(new TopicNames("src"), "127.0.0.1", 1, "tidemark", "pw", 5401,
+        List.of("shop"), "127.0.0.1:9", 3, (short) 1, Duration.ofMillis(50), heartbeat);
+  }
 }

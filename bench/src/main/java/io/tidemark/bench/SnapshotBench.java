@@ -1,0 +1,188 @@
+package io.tidemark.bench;
+
+import io.tidemark.app.S3Clients;
+import io.tidemark.capture.CaptureSettings;
+import io.tidemark.capture.SnapshotSettings;
+import io.tidemark.capture.Snapshotter;
+import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.avro.SnapshotManifest;
+import io.tidemark.schemas.avro.TableManifest;
+import io.tidemark.sinks.ConsumerLag;
+import io.tidemark.sinks.FlushPolicy;
+import io.tidemark.sinks.SinkSettings;
+import io.tidemark.sinks.SinkWorker;
+import io.tidemark.sinks.s3.S3BundleStore;
+import io.tidemark.testkit.KafkaBroker;
+import io.tidemark.testkit.S3Server;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * One consistent snapshot of the benchmark database with Tidemark's {@link Snapshotter}, timed:
+ * into Kafka (until Kafka acknowledged every row and the closing record), or additionally
+ * through a sink worker into a filesystem-backed S3 server (until the snapshot's manifest is
+ * durable and the sink committed everything). A fresh broker per run; its start-up is not timed.
+ */
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+    description = "Snapshot rows/s into Kafka, or through the sink into S3.")
+final class SnapshotBench implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotBench.class);
+  private static final String BUCKET = "tidemark-bench";
+
+  enum Target { kafka, s3 }
+
+  @Mixin SourceOptions source;
+
+  @Option(names = "--out", required = true, description = "results file (key=value lines)")
+  Path out;
+
+  @Option(names = "--target", defaultValue = "kafka", description = "kafka or s3")
+  Target target;
+
+  @Option(names = "--threads", defaultValue = "2", description = "snapshot threads")
+  int threads;
+
+  @Option(names = "--s3-dir", description = "directory of the S3 store (target s3); emptied first")
+  Path s3Dir;
+
+  @Override
+  public Integer call() throws Exception {
+    SnapshotSettings snapshot = new SnapshotSettings(threads, SnapshotSettings.DEFAULT.chunkRows(),
+        SnapshotSettings.DEFAULT.fetchRows());
+    Results results = new Results().put("tool", "tidemark-" + target).put("threads", threads);
+    try (KafkaBroker kafka = KafkaBroker.start()) {
+      CaptureSettings settings = source.capture(kafka.bootstrapServers(), 1, Duration.ofMillis(50),
+          Duration.ofSeconds(1));
+      ThreadCpu cpu = ThreadCpu.start();
+      if (target == Target.kafka) {
+        toKafka(settings, snapshot, results);
+      } else {
+        toS3(settings, snapshot, results);
+      }
+      results.put("jvm_cpu_cores", cpu.processCores());
+      cpu.topGroupsMs(6).forEach((group, ms) -> results.put("thread_cpu_ms." + group, ms));
+      results.put("kafka_bytes", topicBytes(kafka.bootstrapServers(),
+          settings.topics().snapshots()));
+    }
+    results.write(out);
+    return 0;
+  }
+
+  private void toKafka(CaptureSettings settings, SnapshotSettings snapshot, Results results)
+      throws Exception {
+    try (Snapshotter snapshotter = new Snapshotter(settings, snapshot, InstantSource.system())) {
+      long started = System.nanoTime();
+      SnapshotManifest manifest = snapshotter.take();
+      record(results, manifest, (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private void toS3(CaptureSettings settings, SnapshotSettings snapshot, Results results)
+      throws Exception {
+    Path dir = s3Dir != null ? s3Dir : Files.createTempDirectory("tidemark-bench-s3-");
+    deleteRecursively(dir);
+    SinkSettings sink = new SinkSettings(settings.topics(), settings.bootstrapServers(), BUCKET,
+        "bench", FlushPolicy.DEFAULT, BundleCodec.ZSTD, Duration.ofMillis(200));
+    ExecutorService sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-sink"));
+    try (S3Server server = S3Server.builder().filesystem(dir).credentials("bench", "bench-secret")
+            .start();
+        S3Client s3 = S3Clients.forEndpoint(server.endpoint(), server.region(), server.accessKey(),
+            server.secretKey());
+        Snapshotter snapshotter = new Snapshotter(settings, snapshot, InstantSource.system());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            settings.bootstrapServers()))) {
+      server.createBucket(BUCKET);
+      SinkWorker worker = new SinkWorker(sink, new S3BundleStore(s3, BUCKET), InstantSource.system());
+      Future<?> running = sinkThread.submit(worker);
+      try {
+        long started = System.nanoTime();
+        SnapshotManifest manifest = snapshotter.take();
+        double inKafka = (System.nanoTime() - started) / 1e9;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        while (ConsumerLag.of(admin, sink) > 0) {
+          if (running.isDone()) {
+            running.get();
+            throw new IllegalStateException("the sink worker stopped");
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("the snapshot did not reach S3 within 30 min");
+          }
+          TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
+        }
+        double inS3 = (System.nanoTime() - started) / 1e9;
+        record(results, manifest, inS3);
+        results.put("kafka_seconds", inKafka).put("s3_bytes", directoryBytes(dir))
+            .put("s3_objects", objectCount(dir));
+      } finally {
+        worker.close();
+        sinkThread.shutdown();
+        sinkThread.awaitTermination(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      deleteRecursively(dir);
+    }
+  }
+
+  private static void record(Results results, SnapshotManifest manifest, double seconds) {
+    long rows = manifest.getTables().stream().mapToLong(TableManifest::getRows).sum();
+    int chunks = manifest.getTables().stream().mapToInt(TableManifest::getChunks).sum();
+    log.info("snapshot {}: {} rows in {} chunks in {} s", manifest.getSnapshotId(), rows, chunks,
+        seconds);
+    results.put("rows", rows).put("chunks", chunks).put("seconds", seconds)
+        .put("rows_per_s", rows / seconds);
+  }
+
+  private static long topicBytes(String bootstrap, String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      List<Integer> brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+          .map(n -> n.id()).toList();
+      return admin.describeLogDirs(brokers).allDescriptions().get(30, TimeUnit.SECONDS).values()
+          .stream().flatMap(dirs -> dirs.values().stream())
+          .flatMap(d -> d.replicaInfos().entrySet().stream())
+          .filter(e -> e.getKey().topic().equals(topic))
+          .mapToLong(e -> e.getValue().size()).sum();
+    }
+  }
+
+  private static long directoryBytes(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static long objectCount(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).count();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
