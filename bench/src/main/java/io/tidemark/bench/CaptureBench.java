@@ -79,10 +79,12 @@ final class CaptureBench implements Callable<Integer> {
   private final Results results = new Results();
   private final AtomicReference<Capture> capture = new AtomicReference<>();
   private Path dir;
+  private String prefix;
 
   @Override
   public Integer call() throws Exception {
     dir = out.toAbsolutePath().getParent();
+    prefix = out.getFileName().toString().replaceFirst("\\.txt$", "");
     Files.createDirectories(dir);
     Sysbench load = Sysbench.on(source, workload, threads);
     ProbeWriter.createTable(source);
@@ -125,11 +127,13 @@ final class CaptureBench implements Callable<Integer> {
     if (warmup > 0 && threads > 0) {
       log.info("warm-up: {} for {} s", load.describe(), warmup);
       Duration time = Duration.ofSeconds(warmup);
-      Path sysLog = dir.resolve("sysbench-warmup.log");
+      Path sysLog = dir.resolve(prefix + "-sysbench-warmup.log");
       Sysbench.await(load.start(time, sysLog), time, sysLog);
       awaitCaptured(progress.sourceGtids(), progress, "capture to drain the warm-up load");
     }
-    int capacity = (int) ((duration + 120L) * 1000 / probePeriodMs);
+    // Without a write load the warm-up is the probes' own first seconds, left out of the stats.
+    int probeWarmup = threads > 0 ? 0 : warmup;
+    int capacity = (int) ((probeWarmup + duration + 120L) * 1000 / probePeriodMs);
     Duration total = Duration.ofSeconds(duration);
     log.info("steady phase: {} for {} s, a probe every {} ms", load.describe(), duration,
         probePeriodMs);
@@ -142,13 +146,14 @@ final class CaptureBench implements Callable<Integer> {
     ProbeWriter probe = new ProbeWriter(source, capacity);
     ThreadCpu cpu = ThreadCpu.start();
     long loadStart = System.nanoTime();
-    Process sysbench = threads > 0 ? load.start(total, dir.resolve("sysbench-steady.log")) : null;
+    Path sysLog = dir.resolve(prefix + "-sysbench-steady.log");
+    Process sysbench = threads > 0 ? load.start(total, sysLog) : null;
     probe.start(Duration.ofMillis(probePeriodMs));
     Sysbench.Result done;
     if (sysbench != null) {
-      done = Sysbench.await(sysbench, total, dir.resolve("sysbench-steady.log"));
+      done = Sysbench.await(sysbench, total, sysLog);
     } else {
-      TimeUnit.SECONDS.sleep(duration); // the probes alone, for a fixed time
+      TimeUnit.SECONDS.sleep(probeWarmup + duration); // the probes alone, for a fixed time
       done = new Sysbench.Result(0, 0, 0, duration);
     }
     long loadEnd = System.nanoTime();
@@ -166,9 +171,9 @@ final class CaptureBench implements Callable<Integer> {
     List<Progress.Sample> samples = timeline.stop();
     watcher.close();
     watcherThread.join(TimeUnit.SECONDS.toMillis(30));
-    Progress.writeCsv(samples, loadStart, dir.resolve("capture-timeline.csv"));
+    Progress.writeCsv(samples, loadStart, dir.resolve(prefix + "-timeline.csv"));
 
-    long measureFrom = loadStart;
+    long measureFrom = loadStart + TimeUnit.SECONDS.toNanos(probeWarmup);
     results.put("steady_sysbench_tps", done.perSecond())
         .put("steady_sysbench_transactions", done.transactions())
         .put("steady_sysbench_ignored_errors", done.ignoredErrors())
@@ -229,7 +234,7 @@ final class CaptureBench implements Callable<Integer> {
       commitRoundTrip[measured] = probe.committedAt(id) - probe.sentAt(id);
       measured++;
     }
-    Files.write(dir.resolve("capture-probes.csv"), csv);
+    Files.write(dir.resolve(prefix + "-probes.csv"), csv);
     Distribution latency = new Distribution(commitToConsumer, measured);
     Distribution fromSend = new Distribution(sendToConsumer, measured);
     Distribution commit = new Distribution(commitRoundTrip, measured);
@@ -251,7 +256,7 @@ final class CaptureBench implements Callable<Integer> {
     long fromSeq = progress.sourceSeq();
     log.info("catch-up phase: capture stopped; {} s of backlog", backlog);
     Duration time = Duration.ofSeconds(backlog);
-    Path sysLog = dir.resolve("sysbench-backlog.log");
+    Path sysLog = dir.resolve(prefix + "-sysbench-backlog.log");
     Sysbench.Result written = Sysbench.await(load.start(time, sysLog), time, sysLog);
     GtidSet target = progress.sourceGtids();
     long toSeq = target.sequenceByDomain().getOrDefault(0L, 0L);
