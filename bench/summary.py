@@ -140,12 +140,23 @@ if cap:
           f" {verdict(p99 is not None and p99 <= 200)} | {f'{p99 / 200:.2f}× the goal' if p99 else ''} |")
     print(f"| commit→consumer latency p99.9 / max | {cap.get('latency_p999_ms')} /"
           f" {cap.get('latency_max_ms')} ms | | |")
+    if "latency_commit_to_producer_p50_ms" in cap:
+        print(f"| … of which commit → producer.send (binlog read, Debezium queue, our conversion),"
+              f" p50 / p99 | {cap.get('latency_commit_to_producer_p50_ms')} /"
+              f" {cap.get('latency_commit_to_producer_p99_ms')} ms | | |")
+        print(f"| … and producer.send → consumer (batch flush, acks, broker, fetch), p50 / p99 |"
+              f" {cap.get('latency_producer_to_consumer_p50_ms')} /"
+              f" {cap.get('latency_producer_to_consumer_p99_ms')} ms | | |")
     floor = kv("capture-floor.txt")
     if floor:
         print(f"| same, probes alone (no write load; load1 {floor.get('load1_before')}):"
               f" p50 / p99 / max | {floor.get('latency_p50_ms')} / {floor.get('latency_p99_ms')} /"
               f" {floor.get('latency_max_ms')} ms | ≤ 200 ms p99"
               f" {verdict((num(floor, 'latency_p99_ms') or 1e9) <= 200)} | |")
+        if "latency_commit_to_producer_p50_ms" in floor:
+            print(f"| … probes alone, split: commit → send / send → consumer, p50 |"
+                  f" {floor.get('latency_commit_to_producer_p50_ms')} /"
+                  f" {floor.get('latency_producer_to_consumer_p50_ms')} ms | | |")
     print(f"| probes measured / missing | {cap.get('probe_count')} / {cap.get('probe_missing')}"
           f" | | |")
     print(f"| probe commit round trip p50 / p99 | {cap.get('probe_commit_rtt_p50_ms')} /"
