@@ -13,7 +13,7 @@
 #   STEPS="capture" REUSE_DATASET=1 bench/run.sh
 #
 # Results: bench/results/<timestamp>/ (gitignored): info.txt, snapshot.csv, capture.txt,
-# capture-*.csv, sysbench and tool logs, cdc-anchor.txt, summary.md.
+# capture*-timeline.csv, capture*-probes.csv, sysbench and tool logs, cdc-anchor.txt, summary.md.
 # Needs: bench/setup.sh (as root: mariadb-server mariadb-client mydumper sysbench), Java 17, Maven.
 # The sandboxes are private mariadbd processes under $BENCH_ROOT (never the system service).
 set -euo pipefail
@@ -172,7 +172,7 @@ fi
 if has_step floor; then
   log "capture latency floor: probes alone for ${FLOOR_DURATION:-20}s (load1 $(load1))"
   echo "load1_before=$(load1)" > "$RES/capture-floor.txt"
-  bench_java capture --threads 0 --warmup 0 --backlog 0 --duration "${FLOOR_DURATION:-20}" \
+  bench_java capture --threads 0 --warmup 5 --backlog 0 --duration "${FLOOR_DURATION:-20}" \
     --poll-interval-ms "$POLL_INTERVAL_MS" --out "$RES/capture-floor.txt" \
     > "$RES/capture-floor.log" 2>&1 || { tail -30 "$RES/capture-floor.log" >&2; exit 1; }
 fi

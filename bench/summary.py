@@ -99,6 +99,23 @@ if os.path.exists(path("snapshot.csv")):
     print()
 
 # ---------------------------------------------------------------- capture
+def probe_halves(name):
+    """(p50, p99) in ms of commit→consumer for probes sent in the first and second half of the
+    measured load (capture-probes.csv; the bench measures from the first probe on)."""
+    if not os.path.exists(path(name)):
+        return None
+    rows = [r for r in csv.DictReader(open(path(name))) if int(r["arrived_ns"])]
+    if len(rows) < 4:
+        return None
+    t0, t1 = int(rows[0]["sent_ns"]), int(rows[-1]["sent_ns"])
+    mid = (t0 + t1) // 2
+    out = []
+    for part in ([r for r in rows if int(r["sent_ns"]) < mid], [r for r in rows if int(r["sent_ns"]) >= mid]):
+        v = sorted((int(r["arrived_ns"]) - int(r["committed_ns"])) / 1e6 for r in part)
+        out.append((v[max(0, -(-50 * len(v) // 100) - 1)], v[max(0, -(-99 * len(v) // 100) - 1)]))
+    return out
+
+
 cap = kv("capture.txt")
 cdc = open(path("cdc-anchor.txt")).read() if os.path.exists(path("cdc-anchor.txt")) else ""
 
@@ -140,12 +157,30 @@ if cap:
           f" {verdict(p99 is not None and p99 <= 200)} | {f'{p99 / 200:.2f}× the goal' if p99 else ''} |")
     print(f"| commit→consumer latency p99.9 / max | {cap.get('latency_p999_ms')} /"
           f" {cap.get('latency_max_ms')} ms | | |")
+    half = probe_halves("capture-probes.csv")
+    if half:
+        print(f"| commit→consumer latency, first / second half of the load: p50 | {half[0][0]:.1f} /"
+              f" {half[1][0]:.1f} ms | | |")
+        print(f"| commit→consumer latency, first / second half of the load: **p99** |"
+              f" {half[0][1]:.1f} / **{half[1][1]:.1f} ms** | ≤ 200 ms"
+              f" {verdict(half[1][1] <= 200)} (second half) | |")
+    if "latency_commit_to_producer_p50_ms" in cap:
+        print(f"| … of which commit → producer.send (binlog read, Debezium queue, our conversion),"
+              f" p50 / p99 | {cap.get('latency_commit_to_producer_p50_ms')} /"
+              f" {cap.get('latency_commit_to_producer_p99_ms')} ms | | |")
+        print(f"| … and producer.send → consumer (batch flush, acks, broker, fetch), p50 / p99 |"
+              f" {cap.get('latency_producer_to_consumer_p50_ms')} /"
+              f" {cap.get('latency_producer_to_consumer_p99_ms')} ms | | |")
     floor = kv("capture-floor.txt")
     if floor:
         print(f"| same, probes alone (no write load; load1 {floor.get('load1_before')}):"
               f" p50 / p99 / max | {floor.get('latency_p50_ms')} / {floor.get('latency_p99_ms')} /"
               f" {floor.get('latency_max_ms')} ms | ≤ 200 ms p99"
               f" {verdict((num(floor, 'latency_p99_ms') or 1e9) <= 200)} | |")
+        if "latency_commit_to_producer_p50_ms" in floor:
+            print(f"| … probes alone, split: commit → send / send → consumer, p50 |"
+                  f" {floor.get('latency_commit_to_producer_p50_ms')} /"
+                  f" {floor.get('latency_producer_to_consumer_p50_ms')} ms | | |")
     print(f"| probes measured / missing | {cap.get('probe_count')} / {cap.get('probe_missing')}"
           f" | | |")
     print(f"| probe commit round trip p50 / p99 | {cap.get('probe_commit_rtt_p50_ms')} /"

@@ -7,7 +7,6 @@ import io.tidemark.testkit.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -79,10 +78,12 @@ final class CaptureBench implements Callable<Integer> {
   private final Results results = new Results();
   private final AtomicReference<Capture> capture = new AtomicReference<>();
   private Path dir;
+  private String prefix;
 
   @Override
   public Integer call() throws Exception {
     dir = out.toAbsolutePath().getParent();
+    prefix = out.getFileName().toString().replaceFirst("\\.txt$", "");
     Files.createDirectories(dir);
     Sysbench load = Sysbench.on(source, workload, threads);
     ProbeWriter.createTable(source);
@@ -125,11 +126,13 @@ final class CaptureBench implements Callable<Integer> {
     if (warmup > 0 && threads > 0) {
       log.info("warm-up: {} for {} s", load.describe(), warmup);
       Duration time = Duration.ofSeconds(warmup);
-      Path sysLog = dir.resolve("sysbench-warmup.log");
+      Path sysLog = dir.resolve(prefix + "-sysbench-warmup.log");
       Sysbench.await(load.start(time, sysLog), time, sysLog);
       awaitCaptured(progress.sourceGtids(), progress, "capture to drain the warm-up load");
     }
-    int capacity = (int) ((duration + 120L) * 1000 / probePeriodMs);
+    // Without a write load the warm-up is the probes' own first seconds, left out of the stats.
+    int probeWarmup = threads > 0 ? 0 : warmup;
+    int capacity = (int) ((probeWarmup + duration + 120L) * 1000 / probePeriodMs);
     Duration total = Duration.ofSeconds(duration);
     log.info("steady phase: {} for {} s, a probe every {} ms", load.describe(), duration,
         probePeriodMs);
@@ -142,13 +145,14 @@ final class CaptureBench implements Callable<Integer> {
     ProbeWriter probe = new ProbeWriter(source, capacity);
     ThreadCpu cpu = ThreadCpu.start();
     long loadStart = System.nanoTime();
-    Process sysbench = threads > 0 ? load.start(total, dir.resolve("sysbench-steady.log")) : null;
+    Path sysLog = dir.resolve(prefix + "-sysbench-steady.log");
+    Process sysbench = threads > 0 ? load.start(total, sysLog) : null;
     probe.start(Duration.ofMillis(probePeriodMs));
     Sysbench.Result done;
     if (sysbench != null) {
-      done = Sysbench.await(sysbench, total, dir.resolve("sysbench-steady.log"));
+      done = Sysbench.await(sysbench, total, sysLog);
     } else {
-      TimeUnit.SECONDS.sleep(duration); // the probes alone, for a fixed time
+      TimeUnit.SECONDS.sleep(probeWarmup + duration); // the probes alone, for a fixed time
       done = new Sysbench.Result(0, 0, 0, duration);
     }
     long loadEnd = System.nanoTime();
@@ -166,15 +170,16 @@ final class CaptureBench implements Callable<Integer> {
     List<Progress.Sample> samples = timeline.stop();
     watcher.close();
     watcherThread.join(TimeUnit.SECONDS.toMillis(30));
-    Progress.writeCsv(samples, loadStart, dir.resolve("capture-timeline.csv"));
+    Progress.writeCsv(samples, loadStart, dir.resolve(prefix + "-timeline.csv"));
 
-    long measureFrom = loadStart;
+    long measureFrom = loadStart + TimeUnit.SECONDS.toNanos(probeWarmup);
     results.put("steady_sysbench_tps", done.perSecond())
         .put("steady_sysbench_transactions", done.transactions())
         .put("steady_sysbench_ignored_errors", done.ignoredErrors())
         .put("steady_source_rows_per_s_est", done.perSecond() * Sysbench.ROWS_PER_TRANSACTION);
     forwarded(samples, measureFrom, loadEnd);
-    latency(probe, watcher, measureFrom);
+    ProbeLatency.record(probe, watcher, measureFrom, dir.resolve(prefix + "-probes.csv"),
+        results);
     results.put("steady_drain_ms", (drained - drainStart) / 1_000_000)
         .put("steady_jvm_cpu_cores", cores);
     threadCpu.forEach((group, ms) -> results.put("steady_thread_cpu_ms." + group, ms));
@@ -205,45 +210,6 @@ final class CaptureBench implements Callable<Integer> {
         .put("steady_end_lag_trx", last.sourceSeq() - last.captureSeq());
   }
 
-  private void latency(ProbeWriter probe, ChangeTopicWatcher watcher, long from)
-      throws java.io.IOException {
-    int n = probe.count();
-    long[] commitToConsumer = new long[n];
-    long[] sendToConsumer = new long[n];
-    long[] commitRoundTrip = new long[n];
-    int measured = 0;
-    int missing = 0;
-    List<String> csv = new ArrayList<>(List.of("id,sent_ns,committed_ns,arrived_ns"));
-    for (int id = 0; id < n; id++) {
-      csv.add(id + "," + probe.sentAt(id) + "," + probe.committedAt(id) + ","
-          + watcher.arrivedAt(id));
-      if (probe.sentAt(id) < from) {
-        continue;
-      }
-      if (watcher.arrivedAt(id) == 0) {
-        missing++;
-        continue;
-      }
-      commitToConsumer[measured] = Math.max(0, watcher.arrivedAt(id) - probe.committedAt(id));
-      sendToConsumer[measured] = watcher.arrivedAt(id) - probe.sentAt(id);
-      commitRoundTrip[measured] = probe.committedAt(id) - probe.sentAt(id);
-      measured++;
-    }
-    Files.write(dir.resolve("capture-probes.csv"), csv);
-    Distribution latency = new Distribution(commitToConsumer, measured);
-    Distribution fromSend = new Distribution(sendToConsumer, measured);
-    Distribution commit = new Distribution(commitRoundTrip, measured);
-    results.put("probe_count", measured).put("probe_missing", missing)
-        .put("latency_p50_ms", latency.percentileMs(50))
-        .put("latency_p90_ms", latency.percentileMs(90))
-        .put("latency_p99_ms", latency.percentileMs(99))
-        .put("latency_p999_ms", latency.percentileMs(99.9))
-        .put("latency_max_ms", latency.maxMs())
-        .put("latency_from_send_p99_ms", fromSend.percentileMs(99))
-        .put("probe_commit_rtt_p50_ms", commit.percentileMs(50))
-        .put("probe_commit_rtt_p99_ms", commit.percentileMs(99));
-  }
-
   private void catchUp(Sysbench load, CaptureSettings settings, Progress progress)
       throws Exception {
     stopCapture();
@@ -251,7 +217,7 @@ final class CaptureBench implements Callable<Integer> {
     long fromSeq = progress.sourceSeq();
     log.info("catch-up phase: capture stopped; {} s of backlog", backlog);
     Duration time = Duration.ofSeconds(backlog);
-    Path sysLog = dir.resolve("sysbench-backlog.log");
+    Path sysLog = dir.resolve(prefix + "-sysbench-backlog.log");
     Sysbench.Result written = Sysbench.await(load.start(time, sysLog), time, sysLog);
     GtidSet target = progress.sourceGtids();
     long toSeq = target.sequenceByDomain().getOrDefault(0L, 0L);

@@ -26,6 +26,7 @@ final class ProbeWriter implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-probe-writer"));
   private final long[] sentAt;
   private final long[] committedAt;
+  private final long[] committedWallMs;
   private final AtomicReference<SQLException> failure = new AtomicReference<>();
   private int next;
 
@@ -36,6 +37,7 @@ final class ProbeWriter implements AutoCloseable {
         + " VALUES (?, ?)");
     this.sentAt = new long[capacity];
     this.committedAt = new long[capacity];
+    this.committedWallMs = new long[capacity];
   }
 
   /** (Re)creates the empty probe table; call before capture starts so its DDL is history. */
@@ -71,6 +73,8 @@ final class ProbeWriter implements AutoCloseable {
       insert.setLong(2, before);
       insert.executeUpdate(); // autocommit: returns after the commit
       committedAt[id] = System.nanoTime();
+      // Wall clock too, to split the latency at the producer's record timestamp (ms).
+      committedWallMs[id] = System.currentTimeMillis();
       sentAt[id] = before;
       next = id + 1;
     } catch (SQLException e) {
@@ -89,6 +93,10 @@ final class ProbeWriter implements AutoCloseable {
 
   long committedAt(int id) {
     return committedAt[id];
+  }
+
+  long committedWallMs(int id) {
+    return committedWallMs[id];
   }
 
   @Override

@@ -1,0 +1,76 @@
+package io.tidemark.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Commit→consumer latency of the probes: the whole path in nanoTime, and split at each probe
+ * event's Kafka timestamp (wall ms, set when capture called {@code producer.send}).
+ */
+final class ProbeLatency {
+  private ProbeLatency() {}
+
+  /**
+   * Writes every probe to {@code csv} and puts the percentiles of the probes sent at or after
+   * {@code from} (nanoTime) into {@code results}.
+   */
+  static void record(ProbeWriter probe, ChangeTopicWatcher watcher, long from, Path csvFile,
+      Results results) throws IOException {
+    int n = probe.count();
+    long[] commitToConsumer = new long[n];
+    long[] sendToConsumer = new long[n];
+    long[] commitRoundTrip = new long[n];
+    long[] commitToProducer = new long[n];
+    long[] producerToConsumer = new long[n];
+    int measured = 0;
+    int missing = 0;
+    List<String> csv = new ArrayList<>(List.of(
+        "id,sent_ns,committed_ns,arrived_ns,committed_wall_ms,kafka_timestamp_ms,arrived_wall_ms"));
+    for (int id = 0; id < n; id++) {
+      csv.add(id + "," + probe.sentAt(id) + "," + probe.committedAt(id) + ","
+          + watcher.arrivedAt(id) + "," + probe.committedWallMs(id) + ","
+          + watcher.sentWallMs(id) + "," + watcher.arrivedWallMs(id));
+      if (probe.sentAt(id) < from) {
+        continue;
+      }
+      if (watcher.arrivedAt(id) == 0) {
+        missing++;
+        continue;
+      }
+      commitToConsumer[measured] = Math.max(0, watcher.arrivedAt(id) - probe.committedAt(id));
+      sendToConsumer[measured] = watcher.arrivedAt(id) - probe.sentAt(id);
+      commitRoundTrip[measured] = probe.committedAt(id) - probe.sentAt(id);
+      long millis = TimeUnit.MILLISECONDS.toNanos(1);
+      commitToProducer[measured] =
+          Math.max(0, watcher.sentWallMs(id) - probe.committedWallMs(id)) * millis;
+      producerToConsumer[measured] =
+          Math.max(0, watcher.arrivedWallMs(id) - watcher.sentWallMs(id)) * millis;
+      measured++;
+    }
+    Files.write(csvFile, csv);
+    Distribution latency = new Distribution(commitToConsumer, measured);
+    Distribution fromSend = new Distribution(sendToConsumer, measured);
+    Distribution commit = new Distribution(commitRoundTrip, measured);
+    Distribution capturePart = new Distribution(commitToProducer, measured);
+    Distribution kafkaPart = new Distribution(producerToConsumer, measured);
+    results.put("probe_count", measured).put("probe_missing", missing)
+        .put("latency_p50_ms", latency.percentileMs(50))
+        .put("latency_p90_ms", latency.percentileMs(90))
+        .put("latency_p99_ms", latency.percentileMs(99))
+        .put("latency_p999_ms", latency.percentileMs(99.9))
+        .put("latency_max_ms", latency.maxMs())
+        .put("latency_from_send_p99_ms", fromSend.percentileMs(99))
+        // Split at the record's Kafka timestamp (ms): binlog read, Debezium queue and our
+        // conversion up to producer.send, then batching, acks, broker and the consumer's fetch.
+        .put("latency_commit_to_producer_p50_ms", capturePart.percentileMs(50))
+        .put("latency_commit_to_producer_p99_ms", capturePart.percentileMs(99))
+        .put("latency_producer_to_consumer_p50_ms", kafkaPart.percentileMs(50))
+        .put("latency_producer_to_consumer_p99_ms", kafkaPart.percentileMs(99))
+        .put("probe_commit_rtt_p50_ms", commit.percentileMs(50))
+        .put("probe_commit_rtt_p99_ms", commit.percentileMs(99));
+  }
+}
