@@ -4,11 +4,10 @@ import io.tidemark.app.S3Clients;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.capture.Snapshotter;
-import io.tidemark.schemas.BundleCodec;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
 import io.tidemark.sinks.ConsumerLag;
-import io.tidemark.sinks.FlushPolicy;
+import io.tidemark.filecache.Spool;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.sinks.SinkWorker;
 import io.tidemark.sinks.s3.S3BundleStore;
@@ -100,8 +99,8 @@ final class SnapshotBench implements Callable<Integer> {
       throws Exception {
     Path dir = s3Dir != null ? s3Dir : Files.createTempDirectory("tidemark-bench-s3-");
     deleteRecursively(dir);
-    SinkSettings sink = new SinkSettings(settings.topics(), settings.bootstrapServers(), BUCKET,
-        "bench", FlushPolicy.DEFAULT, BundleCodec.ZSTD, Duration.ofMillis(200));
+    SinkSettings sink = SinkSettings.defaults(settings.topics(), settings.bootstrapServers(),
+        BUCKET, "bench");
     ExecutorService sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-sink"));
     try (S3Server server = S3Server.builder().filesystem(dir).credentials("bench", "bench-secret")
             .start();
@@ -111,7 +110,9 @@ final class SnapshotBench implements Callable<Integer> {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
             settings.bootstrapServers()))) {
       server.createBucket(BUCKET);
-      SinkWorker worker = new SinkWorker(sink, new S3BundleStore(s3, BUCKET), InstantSource.system());
+      SinkWorker worker = new SinkWorker(sink, new S3BundleStore(s3, BUCKET),
+          Spool.open(Files.createTempDirectory("tidemark-bench-spool-"), 1L << 34),
+          InstantSource.system(), d -> Thread.sleep(d.toMillis()));
       Future<?> running = sinkThread.submit(worker);
       try {
         long started = System.nanoTime();
