@@ -9,6 +9,7 @@ import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.sinks.ConsumerLag;
 import io.tidemark.sinks.SinkSettings;
+import io.tidemark.sinks.SinkStats;
 import io.tidemark.sinks.SinkWorker;
 import io.tidemark.sinks.s3.S3BundleStore;
 import io.tidemark.filecache.Spool;
@@ -33,8 +34,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The continuous pipeline of one source in one process: capture into Kafka and a sink worker
- * from Kafka into S3. Closing it stops capture first, then lets the worker write and commit
- * every batch it holds.
+ * from Kafka into S3, or the sink worker alone (a process added to scale the sinks out).
+ * Closing it stops capture first, then lets the worker write and commit every batch it holds.
  *
  * <p>Thread-safe.
  */
@@ -44,6 +45,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final Capture capture;
   private final Snapshotter snapshotter;
+  private final Spool spool;
   private final SinkWorker worker;
   private final SinkSettings sinkSettings;
   private final ExecutorService sinkThread;
@@ -52,10 +54,12 @@ public final class Pipeline implements AutoCloseable {
   private Pipeline(CaptureSettings captureSettings, SnapshotSettings snapshotSettings,
       SinkSettings sinkSettings, S3Client s3, Spool spool) {
     this.sinkSettings = sinkSettings;
-    this.snapshotter = new Snapshotter(captureSettings, snapshotSettings, SystemClock.INSTANT);
+    this.spool = spool;
     this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()), spool,
         SystemClock.INSTANT, SystemClock::sleep);
-    this.capture = Capture.start(captureSettings);
+    this.snapshotter = captureSettings == null ? null
+        : new Snapshotter(captureSettings, snapshotSettings, SystemClock.INSTANT);
+    this.capture = captureSettings == null ? null : Capture.start(captureSettings);
     this.sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-sink"));
     this.sinkRun = sinkThread.submit(worker);
   }
@@ -71,11 +75,42 @@ public final class Pipeline implements AutoCloseable {
     return new Pipeline(capture, snapshot, sink, s3, Spool.open(spoolDir, spoolMaxBytes));
   }
 
+  /** Starts one sink worker and no capture: a process that adds sink throughput. */
+  public static Pipeline sinkOnly(SinkSettings sink, S3Client s3, Path spoolDir,
+      long spoolMaxBytes) throws IOException {
+    return new Pipeline(null, null, sink, s3, Spool.open(spoolDir, spoolMaxBytes));
+  }
+
+  /** The capture of this process; empty for a sink-only pipeline. */
+  public Optional<Capture> capture() {
+    return Optional.ofNullable(capture);
+  }
+
+  public SinkStats sinkStats() {
+    return worker.stats();
+  }
+
+  /** Bytes waiting in the spool for the repository. */
+  public long spoolBytes() {
+    return spool.bytes();
+  }
+
+  /** Source events waiting in Kafka for the sink group. */
+  public long sinkLag() throws Exception {
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sinkSettings.bootstrapServers()))) {
+      return ConsumerLag.of(admin, sinkSettings);
+    }
+  }
+
   /**
    * Takes a consistent snapshot once capture is streaming, so that every change after the
    * snapshot's position is captured.
    */
   public SnapshotManifest snapshotNow(Duration timeout) throws Exception {
+    if (capture == null) {
+      throw new IllegalStateException("a sink-only process takes no snapshots");
+    }
     long deadline = System.nanoTime() + timeout.toNanos();
     while (capture.restartPoint().isEmpty()) {
       throwIfFailed();
@@ -103,7 +138,8 @@ public final class Pipeline implements AutoCloseable {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("the source up to GTID " + sourceGtids
               + " was not archived within " + timeout + " (capture at "
-              + capture.restartPoint().map(SourcePosition::format).orElse("its start") + ")");
+              + capture().flatMap(Capture::restartPoint).map(SourcePosition::format)
+                  .orElse("its start") + ")");
         }
         SystemClock.sleep(POLL);
       }
@@ -111,7 +147,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private boolean reached(GtidSet sourceGtids) {
-    Optional<SourcePosition> at = capture.restartPoint();
+    Optional<SourcePosition> at = capture().flatMap(Capture::restartPoint);
     return at.isPresent() && GtidSet.parse(at.get().gtid()).covers(sourceGtids);
   }
 
@@ -140,8 +176,9 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  private void throwIfFailed() throws Exception {
-    if (capture.failure().isPresent()) {
+  /** Throws the failure of a stage that stopped; returns while every stage runs. */
+  public void throwIfFailed() throws Exception {
+    if (capture != null && capture.failure().isPresent()) {
       throw new IllegalStateException("capture failed", capture.failure().get());
     }
     if (sinkRun.isDone()) {
@@ -154,8 +191,10 @@ public final class Pipeline implements AutoCloseable {
   public void close() throws Exception {
     log.info("stopping the pipeline: capture first, then the sink");
     try {
-      snapshotter.close();
-      capture.close();
+      if (capture != null) {
+        snapshotter.close();
+        capture.close();
+      }
     } finally {
       worker.close();
       sinkThread.shutdown();

@@ -4,9 +4,11 @@ import io.tidemark.capture.internal.CaptureGroupMember;
 import io.tidemark.capture.internal.JvmTimeZone;
 import io.tidemark.capture.internal.KafkaTopics;
 import io.tidemark.capture.internal.Lifecycle;
+import io.tidemark.capture.internal.SourceRequirements;
 import io.tidemark.schemas.SourcePosition;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +64,18 @@ public final class Capture implements AutoCloseable {
     capture.thread.execute(capture.member);
     log.info("capture joining group {}: {}", settings.fencingId(), settings);
     return capture;
+  }
+
+  /**
+   * Checks, before anything starts, that the source accepts the capture user's login, that the
+   * user holds every grant capture needs and that the binlog is on in ROW format with full row
+   * images.
+   *
+   * @return every unmet requirement, each naming its fix; empty when capture can start
+   * @throws IllegalStateException when the source cannot be reached or refuses the login
+   */
+  public static List<String> unmetRequirements(CaptureSettings settings) {
+    return SourceRequirements.unmet(settings);
   }
 
   /** Where this capture is in its life; ACTIVE when it is the one that streams. */

@@ -37,8 +37,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class Restore {
   private static final Logger log = LoggerFactory.getLogger(Restore.class);
-  private static final List<String> SYSTEM_DATABASES =
-      List.of("information_schema", "mysql", "performance_schema", "sys", Checkpoint.DATABASE);
   private static final int FETCH_ROWS = 1000;
 
   private final RestoreSettings settings;
@@ -137,14 +135,7 @@ public final class Restore {
   }
 
   private static void refuseNonEmpty(Connection c) throws SQLException {
-    List<String> found = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW DATABASES")) {
-      while (r.next()) {
-        if (!SYSTEM_DATABASES.contains(r.getString(1))) {
-          found.add(r.getString(1));
-        }
-      }
-    }
+    List<String> found = TableChecksums.userDatabases(c);
     if (!found.isEmpty()) {
       throw new IllegalStateException("the target already holds databases " + found
           + "; restore only into a fresh server");

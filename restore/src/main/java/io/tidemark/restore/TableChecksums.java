@@ -1,5 +1,6 @@
 package io.tidemark.restore;
 
+import io.tidemark.restore.internal.Checkpoint;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +15,23 @@ import java.util.TreeMap;
  * server: what two servers must agree on to hold the same data.
  */
 public final class TableChecksums {
+  private static final List<String> SYSTEM_DATABASES =
+      List.of("information_schema", "mysql", "performance_schema", "sys", Checkpoint.DATABASE);
+
   private TableChecksums() {}
+
+  /** The server's databases other than the system ones and a restore's checkpoint. */
+  public static List<String> userDatabases(Connection c) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW DATABASES")) {
+      while (r.next()) {
+        if (!SYSTEM_DATABASES.contains(r.getString(1))) {
+          found.add(r.getString(1));
+        }
+      }
+    }
+    return found;
+  }
 
   /** A table's row count and checksum. */
   public record TableSum(long rows, long checksum) {}

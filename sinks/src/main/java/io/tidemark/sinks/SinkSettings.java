@@ -45,6 +45,11 @@ public record SinkSettings(
         backoff, maxConsecutiveFailures);
   }
 
+  public SinkSettings withCodec(BundleCodec compression) {
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, compression,
+        pollTimeout, backoff, maxConsecutiveFailures);
+  }
+
   public SinkSettings withBackoff(Backoff retries, int maxFailuresInARow) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, codec, pollTimeout,
         retries, maxFailuresInARow);

@@ -1,5 +1,6 @@
 package io.tidemark.sinks;
 
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.tidemark.filecache.CorruptSpoolEntryException;
 import io.tidemark.filecache.Spool;
 import io.tidemark.filecache.SpoolFullException;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -71,6 +73,11 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Deduplicator dedupe;
+  private final AtomicLong entries = new AtomicLong();
+  private final AtomicLong uploaded = new AtomicLong();
+  private final AtomicLong spooled = new AtomicLong();
+  private final AtomicLong drained = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
 
   public SinkWorker(SinkSettings settings, S3BundleStore s3, Spool spool, InstantSource clock,
       DurableStore.Sleeper sleeper) {
@@ -137,11 +144,20 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     consumer.wakeup();
   }
 
+  /** Counters since the worker started; safe to call from any thread. */
+  public SinkStats stats() {
+    CacheStats cache = dedupe.stats();
+    return new SinkStats(entries.get(), uploaded.get(), spooled.get(), drained.get(), duplicates.get(),
+        cache.hitCount(), cache.missCount(), cache.evictionCount());
+  }
+
   private void accept(ConsumerRecord<byte[], byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     if (r.topic().equals(settings.topics().changes())) {
       ChangeEvent event = KafkaCodec.CHANGES.deserialize(r.value());
-      if (!dedupe.isDuplicate(tp.toString(), event)) {
+      if (dedupe.isDuplicate(tp.toString(), event)) {
+        duplicates.incrementAndGet();
+      } else {
         batch(tp, BundleContent.CHANGES).add(r.offset(), event, null, clock.instant());
       }
       return;
@@ -208,6 +224,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while storing " + bundle.key(), e);
     }
+    (result == DurableStore.Result.UPLOADED ? uploaded : spooled).incrementAndGet();
+    entries.addAndGet(bundle.entries());
     consumer.commitSync(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
     committed.put(bundle.partition(), bundle.commitOffset());
     log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
@@ -254,7 +272,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
 
   private void drain() {
     try {
-      store.drain();
+      drained.addAndGet(store.drain());
     } catch (CorruptSpoolEntryException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -1,0 +1,123 @@
+package io.tidemark.app.config;
+
+import io.tidemark.capture.SnapshotSettings;
+import io.tidemark.sinks.FlushPolicy;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every setting of {@code tidemark}: its key in the YAML file, the environment variable that
+ * overrides the file, its default and what it means. The README's table of settings is generated
+ * from this enum ({@code ConfigDocsTest} fails when they drift). Flags override both.
+ */
+public enum ConfigKey {
+  SOURCE("source.url", "TIDEMARK_SOURCE", null,
+      "the source server, `mysql://USER@HOST:PORT` or `mariadb://USER@HOST:PORT`, never with a"
+          + " password"),
+  SOURCE_PASSWORD(null, "TIDEMARK_SOURCE_PASSWORD", null,
+      "the source user's password (only from the environment or the defaults file)"),
+  SOURCE_DEFAULTS_FILE("source.defaults-file", "TIDEMARK_SOURCE_DEFAULTS_FILE", null,
+      "a my.cnf-style file whose `[client]` section holds `password` (and may hold `user`)"),
+  SOURCE_NAME("source.name", "TIDEMARK_SOURCE_NAME", "tidemark",
+      "names the source's Kafka topics and consumer groups; one per source database server"),
+  DATABASES("source.databases", "TIDEMARK_DATABASES", "",
+      "databases to back up, comma-separated; empty: every non-system database"),
+  SERVER_ID("source.server-id", "TIDEMARK_SERVER_ID", "54001",
+      "server id capture uses as a binlog client; unique in the replication topology"),
+  REPOSITORY("repository", "S3_BUCKET", null,
+      "where bundles go: `s3://BUCKET/PREFIX` (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,"
+          + " AWS_SECRET_ACCESS_KEY apply) or `file:///PATH` for a local directory"),
+  KAFKA("kafka.bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS", "",
+      "Kafka bootstrap servers; empty: `run` starts an embedded single-node broker whose data"
+          + " lives in the backup directory"),
+  KAFKA_PARTITIONS("kafka.partitions", "TIDEMARK_KAFKA_PARTITIONS", "6",
+      "partitions of the change topic when tidemark creates it (the most sink workers that"
+          + " share the work)"),
+  KAFKA_REPLICATION("kafka.replication-factor", "TIDEMARK_KAFKA_REPLICATION_FACTOR", "3",
+      "replication factor of the topics tidemark creates (1 with the embedded broker)"),
+  BACKUP_DIR("backup-dir", "MYSQL_BACKUP_DIR", "~/.tidemark",
+      "local state: the spool of bundles waiting for the repository, the embedded broker's data"),
+  SNAPSHOT_INTERVAL("snapshot.interval", "TIDEMARK_SNAPSHOT_INTERVAL", "24h",
+      "time between scheduled snapshots (`run` takes one at once when the repository has none)"),
+  SNAPSHOT_THREADS("snapshot.threads", "TIDEMARK_SNAPSHOT_THREADS",
+      String.valueOf(SnapshotSettings.DEFAULT.threads()),
+      "connections reading a snapshot in parallel"),
+  FLUSH_EVENTS("sink.flush-events", "TIDEMARK_FLUSH_EVENTS",
+      String.valueOf(FlushPolicy.DEFAULT.maxEvents()),
+      "a bundle is written when its partition's batch holds this many events"),
+  FLUSH_BYTES("sink.flush-bytes", "TIDEMARK_FLUSH_BYTES",
+      (FlushPolicy.DEFAULT.maxBytes() >> 20) + "MiB",
+      "... or this many bytes"),
+  FLUSH_AGE("sink.flush-age", "TIDEMARK_FLUSH_AGE",
+      FlushPolicy.DEFAULT.maxAge().toSeconds() + "s",
+      "... or when its oldest event is this old"),
+  COMPRESSION("sink.compression", "TIDEMARK_COMPRESSION", "zstd",
+      "bundle compression: zstd, deflate or none"),
+  SPOOL_MAX("sink.spool-max", "TIDEMARK_SPOOL_MAX", "10GiB",
+      "the most the spool may hold while the repository is unreachable; when full, intake stops"),
+  MAX_FAILURES("sink.max-failures", "TIDEMARK_MAX_FAILURES", "5",
+      "failed uploads in a row after which the sink spools everything it holds and stops"),
+  RESTORE_THREADS("restore.threads", "TIDEMARK_RESTORE_THREADS", "2",
+      "connections loading snapshot chunks in parallel"),
+  HTTP("http.listen", "TIDEMARK_HTTP", "127.0.0.1:7878",
+      "address of the status API and Prometheus metrics of `run`; `off` disables it"),
+  SLACK_WEBHOOK("notify.slack-webhook", "SLACK_WEBHOOK", "",
+      "Slack incoming-webhook URL for alerts; empty: no Slack alerts"),
+  MAIL_ADDR("notify.mail", "MAIL_ADDR", "",
+      "address alerts are mailed to; empty: no mail alerts"),
+  SMTP_HOST("notify.smtp-host", "SMTP_HOST", "localhost", "SMTP server for mail alerts"),
+  SMTP_PORT("notify.smtp-port", "SMTP_PORT", "25", "its port"),
+  SMTP_FROM("notify.smtp-from", "SMTP_FROM", "tidemark@localhost", "sender of mail alerts");
+
+  private final String yamlPath;
+  private final String env;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String yamlPath, String env, String defaultValue, String description) {
+    this.yamlPath = yamlPath;
+    this.env = env;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The key in the YAML file; empty for secrets, which never live in it. */
+  public Optional<String> yamlPath() {
+    return Optional.ofNullable(yamlPath);
+  }
+
+  public String env() {
+    return env;
+  }
+
+  public Optional<String> defaultValue() {
+    return Optional.ofNullable(defaultValue);
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** How a message names the key: its YAML key and its environment variable. */
+  public String label() {
+    return yamlPath == null ? env : yamlPath + " (" + env + ")";
+  }
+
+  static Optional<ConfigKey> byYamlPath(String path) {
+    return Arrays.stream(values()).filter(k -> path.equals(k.yamlPath)).findFirst();
+  }
+
+  /** The README's table of settings. */
+  public static String markdownTable() {
+    StringBuilder t = new StringBuilder("| YAML key | environment | default | meaning |\n"
+        + "|---|---|---|---|\n");
+    for (ConfigKey k : values()) {
+      t.append("| ").append(k.yamlPath == null ? "—" : "`" + k.yamlPath + "`")
+          .append(" | `").append(k.env).append("` | ")
+          .append(k.defaultValue == null ? "—" : k.defaultValue.isEmpty() ? "(empty)"
+              : "`" + k.defaultValue + "`")
+          .append(" | ").append(k.description).append(" |\n");
+    }
+    return t.toString();
+  }
+}
