@@ -1,5 +1,6 @@
 package io.tidemark.app;
 
+import io.tidemark.app.config.ServerAddress;
 import io.tidemark.capture.Capture;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.CaptureState;
@@ -47,10 +48,14 @@ final class RunService {
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     Notifier notifier = new Notifier(config.alerts(), config.sourceName());
     TopicNames topics = new TopicNames(config.sourceName());
+    if (config.role() == RunConfig.Role.ALL) {
+      requireReadySource();
+    }
     try (RepositoryAccess repo = RepositoryAccess.open(config.repository());
         KafkaBroker embedded = config.kafka().isEmpty()
             ? KafkaBroker.start(config.backupDir().resolve("kafka")) : null) {
-      String kafka = config.kafka().orElseGet(embedded::bootstrapServers);
+      String kafka = config.kafka().orElseGet(() -> embedded.bootstrapServers());
+      KafkaCheck.requireReachable(kafka);
       Optional<CaptureSettings> capture = captureSettings(topics, kafka);
       SinkSettings sink = SinkSettings.defaults(topics, kafka, repo.bucket(), repo.prefix())
           .withFlush(config.flush()).withCodec(config.codec())
@@ -81,13 +86,16 @@ final class RunService {
         config.source().port(), config.source().user(), config.source().password(),
         config.serverId(), config.databases(), kafka, config.partitions(),
         config.replicationFactor(), Duration.ofMillis(100), Duration.ofSeconds(10));
-    List<String> unmet = Capture.unmetRequirements(settings);
-    if (!unmet.isEmpty()) {
-      throw new IllegalStateException("the source " + config.source() + " is not ready for"
-          + " capture:" + System.lineSeparator() + "  - "
-          + String.join(System.lineSeparator() + "  - ", unmet));
-    }
     return Optional.of(settings);
+  }
+
+  private void requireReadySource() {
+    ServerAddress s = config.source();
+    List<String> unmet = Capture.unmetRequirements(s.host(), s.port(), s.user(), s.password());
+    if (!unmet.isEmpty()) {
+      throw new IllegalStateException("the source " + s + " is not ready for capture:"
+          + System.lineSeparator() + "  - " + String.join(System.lineSeparator() + "  - ", unmet));
+    }
   }
 
   private SnapshotSchedule schedule(Pipeline pipeline, RepositoryAccess repo) {

@@ -74,8 +74,9 @@ public final class Capture implements AutoCloseable {
    * @return every unmet requirement, each naming its fix; empty when capture can start
    * @throws IllegalStateException when the source cannot be reached or refuses the login
    */
-  public static List<String> unmetRequirements(CaptureSettings settings) {
-    return SourceRequirements.unmet(settings);
+  public static List<String> unmetRequirements(String host, int port, String user,
+      String password) {
+    return SourceRequirements.unmet(host, port, user, password);
   }
 
   /** Where this capture is in its life; ACTIVE when it is the one that streams. */

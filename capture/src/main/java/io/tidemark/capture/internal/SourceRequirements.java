@@ -1,6 +1,5 @@
 package io.tidemark.capture.internal;
 
-import io.tidemark.capture.CaptureSettings;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,23 +37,23 @@ public final class SourceRequirements {
    * @return every unmet requirement, each with its fix; empty when capture can start
    * @throws IllegalStateException when the source cannot be reached or refuses the login
    */
-  public static List<String> unmet(CaptureSettings s) {
-    String url = "jdbc:mysql://" + s.host() + ":" + s.port() + "/?sslMode=PREFERRED"
+  public static List<String> unmet(String host, int port, String user, String password) {
+    String url = "jdbc:mysql://" + host + ":" + port + "/?sslMode=PREFERRED"
         + "&connectTimeout=10000";
     Properties login = new Properties();
-    login.setProperty("user", s.user());
-    login.setProperty("password", s.password());
+    login.setProperty("user", user);
+    login.setProperty("password", password);
     try (Connection c = new com.mysql.cj.jdbc.Driver().connect(url, login);
         Statement st = c.createStatement()) {
-      List<String> unmet = new ArrayList<>(missingGrants(s.user(), st));
+      List<String> unmet = new ArrayList<>(missingGrants(user, st));
       unmet.addAll(binlogProblems(st));
       return unmet;
     } catch (SQLException e) {
       String fix = e.getErrorCode() == 1045
           ? "check the user and its password (TIDEMARK_SOURCE_PASSWORD or the defaults file)"
           : "check that the server runs and TIDEMARK_SOURCE names its host and port";
-      throw new IllegalStateException("cannot log in to the source as " + s.user() + "@"
-          + s.host() + ":" + s.port() + ": " + e.getMessage() + " (" + fix + ")", e);
+      throw new IllegalStateException("cannot log in to the source as " + user + "@" + host
+          + ":" + port + ": " + e.getMessage() + " (" + fix + ")", e);
     }
   }
 
