@@ -1,6 +1,7 @@
 package io.tidemark.app;
 
 import io.tidemark.sinks.SinkStats;
+import java.util.function.BiConsumer;
 
 /**
  * Turns the sink's counters into alerts, once per episode: uploads failing (bundles going to the
@@ -9,20 +10,21 @@ import io.tidemark.sinks.SinkStats;
 final class Alerts {
   private static final double SPOOL_NEARLY_FULL = 0.8;
 
-  private final Notifier notifier;
+  private final BiConsumer<String, String> notifier;
   private final long spoolMax;
   private long spooledSeen;
   private boolean spooling;
   private boolean spoolAlerted;
 
-  Alerts(Notifier notifier, long spoolMax) {
+  /** @param notifier receives each alert's title and detail */
+  Alerts(BiConsumer<String, String> notifier, long spoolMax) {
     this.notifier = notifier;
     this.spoolMax = spoolMax;
   }
 
   void check(SinkStats stats, long spoolBytes) {
     if (stats.bundlesSpooled() > spooledSeen && !spooling) {
-      notifier.alert("uploads failing", "the repository does not take bundles; they go to the"
+      notifier.accept("uploads failing", "the repository does not take bundles; they go to the"
           + " spool (" + spoolBytes + " bytes) and drain when it is back");
       spooling = true;
     } else if (spoolBytes == 0) {
@@ -31,7 +33,7 @@ final class Alerts {
     spooledSeen = stats.bundlesSpooled();
     boolean nearlyFull = spoolBytes > spoolMax * SPOOL_NEARLY_FULL;
     if (nearlyFull && !spoolAlerted) {
-      notifier.alert("spool nearly full", "the spool holds " + spoolBytes + " of " + spoolMax
+      notifier.accept("spool nearly full", "the spool holds " + spoolBytes + " of " + spoolMax
           + " bytes; when it is full, intake stops until the repository is back");
     }
     spoolAlerted = nearlyFull;

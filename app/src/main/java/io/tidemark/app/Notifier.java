@@ -45,10 +45,6 @@ final class Notifier {
       return new Settings(webhook, mail, r.optional(ConfigKey.SMTP_HOST).orElse("localhost"),
           r.intAtLeast(ConfigKey.SMTP_PORT, 1), r.optional(ConfigKey.SMTP_FROM).orElse(""));
     }
-
-    static Settings none() {
-      return new Settings(Optional.empty(), Optional.empty(), "localhost", 25, "");
-    }
   }
 
   private final Settings settings;

@@ -110,7 +110,7 @@ final class RunService {
 
   /** Until asked to stop (exit 0) or a stage fails (exit 1), alerting on what goes wrong. */
   private int watch(Pipeline pipeline, RunMetrics metrics, Notifier notifier) throws Exception {
-    Alerts alerts = new Alerts(notifier, config.spoolMax());
+    Alerts alerts = new Alerts(notifier::alert, config.spoolMax());
     while (!stop.await(CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
       try {
         pipeline.throwIfFailed();

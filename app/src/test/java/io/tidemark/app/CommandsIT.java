@@ -223,6 +223,20 @@ class CommandsIT {
     assertThat(archive.path("recoverable").path("until_gtid").asText())
         .isEqualTo(source.queryValue("SELECT @@gtid_binlog_pos"));
 
+    String first = archive.path("snapshots").get(0).path("id").asText();
+    Result dryRun = cli.run("prune", "--keep-max", "1");
+    assertThat(dryRun.code()).as(dryRun.err()).isEqualTo(ExitCodes.OK);
+    assertThat(dryRun.out()).contains("would delete snapshot " + first)
+        .contains("dry run: nothing was deleted");
+    assertThat(StatusApi.JSON.readTree(cli.run("list", "--json").out()).path("snapshots"))
+        .hasSize(2);
+    Result prune = cli.run("prune", "--keep-max", "1", "--yes");
+    assertThat(prune.code()).as(prune.err()).isEqualTo(ExitCodes.OK);
+    assertThat(prune.out()).contains("pruned 1 snapshots");
+    assertThat(StatusApi.JSON.readTree(cli.run("list", "--json").out()).path("snapshots"))
+        .hasSize(1);
+
+    // The restore below starts from the kept snapshot and the change bundles prune left.
     try (MariaDbServer target = MariaDbServer.builder().serverId(2).start()) {
       Cli toTarget = cli.env("TIDEMARK_TARGET_PASSWORD", "");
       String targetUrl = "mysql://root@127.0.0.1:" + target.port();
@@ -239,6 +253,26 @@ class CommandsIT {
       assertThat(mismatch.code()).isEqualTo(ExitCodes.MISMATCH);
       assertThat(mismatch.out()).contains(db + ".t").contains("MISMATCH");
     }
+  }
+
+  @Test
+  void demoRunsEndToEndWithoutConfiguration() throws Exception {
+    Result r = new Cli().run("demo", "--transactions", "100");
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).contains("verified: the restored database equals the source");
+  }
+
+  @Test
+  void everyCommandDescribesItselfAndBadUsageIsExit2() throws Exception {
+    for (String command : new String[] {"run", "snapshot", "list", "restore", "verify", "status",
+        "prune", "demo"}) {
+      Result help = new Cli().run(command, "--help");
+      assertThat(help.code()).isEqualTo(ExitCodes.OK);
+      assertThat(help.out()).contains("Usage: tidemark " + command);
+    }
+    Result bad = new Cli().run("restore", "--threads", "many");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--threads");
   }
 
   private static int snapshots(URI api) throws Exception {

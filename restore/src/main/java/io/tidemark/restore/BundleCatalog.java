@@ -58,6 +58,26 @@ public final class BundleCatalog {
     return newest;
   }
 
+  /**
+   * The bundles no replay from {@code position} or later can need: per partition, the leading
+   * bundles (in offset order) whose last source position is before it. Stops at the first bundle
+   * that reaches it, so a capture replay at a later offset never loses a bundle it still needs.
+   */
+  public List<String> bundlesEndingBefore(S3Client s3, SourcePosition position) {
+    List<String> before = new ArrayList<>();
+    for (List<String> keys : byPartition.values()) {
+      for (String key : keys) {
+        String last = s3.headObject(b -> b.bucket(bucket).key(key)).metadata()
+            .get(BundleKeys.LAST_POSITION_METADATA);
+        if (last == null || SourcePosition.parse(last).compareTo(position) >= 0) {
+          break;
+        }
+        before.add(key);
+      }
+    }
+    return before;
+  }
+
   public int bundleCount() {
     return byPartition.values().stream().mapToInt(List::size).sum();
   }

@@ -53,6 +53,16 @@ public final class SnapshotCatalog {
     return List.copyOf(sorted);
   }
 
+  /**
+   * Snapshots older than the newest restorable one that have chunk bundles but no manifest:
+   * they never finished and never will.
+   */
+  public List<String> abandoned() {
+    String newest = latest().map(SnapshotManifest::getSnapshotId).orElse("");
+    return bytes.keySet().stream().filter(id -> byId(id).isEmpty() && id.compareTo(newest) < 0)
+        .sorted().toList();
+  }
+
   /** Bytes the snapshot's objects (chunk bundles and manifest) take in the bucket. */
   public long bytes(String snapshotId) {
     return bytes.getOrDefault(snapshotId, 0L);

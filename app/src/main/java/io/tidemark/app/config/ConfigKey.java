@@ -59,6 +59,13 @@ public enum ConfigKey {
       "failed uploads in a row after which the sink spools everything it holds and stops"),
   RESTORE_THREADS("restore.threads", "TIDEMARK_RESTORE_THREADS", "2",
       "connections loading snapshot chunks in parallel"),
+  KEEP_MAX("retention.max-snapshots", "TIDEMARK_KEEP_MAX", "0",
+      "`prune` keeps at most this many snapshots; 0: no limit by count"),
+  KEEP_MIN("retention.min-snapshots", "TIDEMARK_KEEP_MIN", "1",
+      "`prune` always keeps the newest this many snapshots, whatever their age"),
+  KEEP_AGE("retention.max-age", "TIDEMARK_KEEP_AGE", "",
+      "how far back point-in-time recovery must reach (e.g. 30d); `prune` deletes what is older"
+          + " and not needed for it; empty: no limit by age"),
   HTTP("http.listen", "TIDEMARK_HTTP", "127.0.0.1:7878",
       "address of the status API and Prometheus metrics of `run`; `off` disables it"),
   SLACK_WEBHOOK("notify.slack-webhook", "SLACK_WEBHOOK", "",

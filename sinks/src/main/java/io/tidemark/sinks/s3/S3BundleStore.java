@@ -2,8 +2,12 @@ package io.tidemark.sinks.s3;
 
 import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleMetadata;
+import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.SourcePosition;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -94,6 +98,28 @@ public final class S3BundleStore {
       return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /**
+   * Deletes every object whose key starts with {@code keyPrefix}, the manifest first when one
+   * is among them, so that a snapshot is never seen restorable while its chunks go.
+   *
+   * @return the keys deleted
+   */
+  public List<String> deleteAll(String keyPrefix) {
+    List<String> keys = new ArrayList<>();
+    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(keyPrefix)).contents()
+        .forEach(o -> keys.add(o.key()));
+    keys.sort(Comparator.comparing((String k) -> !k.endsWith("/" + SnapshotKeys.MANIFEST)));
+    delete(keys);
+    return keys;
+  }
+
+  /** Deletes these objects, in order. */
+  public void delete(List<String> keys) {
+    for (String key : keys) {
+      s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
   }
 }
