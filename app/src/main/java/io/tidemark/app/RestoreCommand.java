@@ -7,9 +7,12 @@ import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.Until;
 import io.tidemark.schemas.GtidSet;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +57,10 @@ final class RestoreCommand implements Callable<Integer> {
       description = "connections loading the snapshot (restore.threads)")
   Integer threads;
 
+  @Option(names = "--http", paramLabel = "HOST:PORT", description = "serve GET /status/restore"
+      + " (and /status) with the progress on this address; default: not served")
+  String http;
+
   @Option(names = "--resume", description = "continue the interrupted restore whose"
       + " checkpoint the target holds")
   boolean resume;
@@ -66,17 +73,31 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreSettings.Target to = ServerOptions.target(reader, target, targetDefaultsFile);
     int n = reader.intAtLeast(ConfigKey.RESTORE_THREADS, 1);
     Until until = until(reader);
+    Optional<InetSocketAddress> api = http == null ? Optional.empty()
+        : reader.address("--http", http);
     reader.check();
     try (RepositoryAccess access = RepositoryAccess.open(repo)) {
       RestoreSettings settings = new RestoreSettings(access.bucket(), access.prefix(), snapshot,
           to, n, until, resume);
       System.out.println("restoring " + repo + " into " + to + (until.isEnd() ? ""
           : " until " + until) + (resume ? " (resuming)" : ""));
-      Restore.Result r = new Restore(settings, access.s3()).run();
+      Restore restore = new Restore(settings, access.s3());
+      Restore.Result r = run(restore, api);
       System.out.println("restored snapshot " + r.snapshotId() + " (" + r.snapshotRows()
           + " rows, checksums match its manifest), then " + r.events() + " events in "
           + r.transactions() + " transactions; the target is at " + r.reached().format());
       return ExitCodes.OK;
+    }
+  }
+
+  private static Restore.Result run(Restore restore, Optional<InetSocketAddress> api)
+      throws Exception {
+    Callable<Map<String, Object>> status = () -> ProgressBar.json(restore.progress().read());
+    try (ProgressBar bar = new ProgressBar(restore.progress(), System.err,
+            System.console() != null);
+        StatusApi server = api.isEmpty() ? null : StatusApi.start(api.get(),
+            new StatusApi.Routes(status, null, status, null, null))) {
+      return restore.run();
     }
   }
 

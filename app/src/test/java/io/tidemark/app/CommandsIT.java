@@ -243,6 +243,7 @@ class CommandsIT {
       Result restore = toTarget.run("restore", "--target", targetUrl, "--threads", "2");
       assertThat(restore.code()).as(restore.out() + restore.err()).isEqualTo(ExitCodes.OK);
       assertThat(restore.out()).contains("checksums match its manifest");
+      assertThat(restore.err()).contains("done: 3 rows loaded, 3 events in 3 transactions");
 
       Result verify = toTarget.run("verify", "--target", targetUrl);
       assertThat(verify.code()).as(verify.err()).isEqualTo(ExitCodes.OK);

@@ -10,6 +10,7 @@ import io.tidemark.restore.internal.SnapshotLoader;
 import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.SnapshotManifest;
+import io.tidemark.schemas.avro.TableManifest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -41,10 +42,16 @@ public final class Restore {
 
   private final RestoreSettings settings;
   private final S3Client s3;
+  private final RestoreProgress progress = new RestoreProgress();
 
   public Restore(RestoreSettings settings, S3Client s3) {
     this.settings = settings;
     this.s3 = s3;
+  }
+
+  /** How far the restore is; readable from any thread while {@link #run()} runs. */
+  public RestoreProgress progress() {
+    return progress;
   }
 
   /**
@@ -67,6 +74,7 @@ public final class Restore {
       Optional<Checkpoint.State> checkpoint = Checkpoint.read(c);
       SnapshotManifest snapshot = RestorePlan.snapshot(settings, snapshots, checkpoint, where());
       RestorePlan.checkRange(settings.until(), snapshot, changes.newestPositions(s3), where());
+      progress.rowsTotal(snapshot.getTables().stream().mapToLong(TableManifest::getRows).sum());
       Phase phase = checkpoint.map(Checkpoint.State::phase).orElse(null);
       if (phase == null) {
         refuseNonEmpty(c);
@@ -76,13 +84,15 @@ public final class Restore {
       SnapshotLoader loader = new SnapshotLoader(snapshot, this::open, this::connect,
           settings.threads());
       if (phase == Phase.SCHEMA) {
+        progress.enter(RestoreProgress.Phase.SCHEMA);
         loader.createSchema(c);
         Checkpoint.phase(c, phase = Phase.LOAD);
       }
       long rows = 0;
       if (phase == Phase.LOAD) {
+        progress.enter(RestoreProgress.Phase.LOAD);
         rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
-            snapshot.getSnapshotId())), Checkpoint.loadedBundles(c));
+            snapshot.getSnapshotId())), Checkpoint.loadedBundles(c), progress::rowsLoaded);
         List<String> mismatches = ManifestCheck.mismatches(c, snapshot, FETCH_ROWS);
         if (!mismatches.isEmpty()) {
           throw new RestoreMismatchException("snapshot " + snapshot.getSnapshotId()
@@ -92,6 +102,7 @@ public final class Restore {
             snapshot.getSnapshotId(), rows, snapshot.getTables().size());
         Checkpoint.phase(c, phase = Phase.REPLAY);
       }
+      progress.enter(RestoreProgress.Phase.REPLAY);
       SourcePosition start = SourcePosition.fromAvro(snapshot.getPosition());
       SourcePosition resumed = checkpoint.map(Checkpoint.State::replayedUpTo).orElse(null);
       SourcePosition from = resumed != null && resumed.compareTo(start) > 0 ? resumed : start;
@@ -99,9 +110,10 @@ public final class Restore {
       Replayer replayer = new Replayer(c, resumed != null);
       SourcePosition reached = replayer.replay(
           new MergedEvents(changes.bundlesByPartition().values(), this::open), from,
-          settings.until());
+          settings.until(), progress::replayed);
       c.setAutoCommit(true);
       Checkpoint.finish(c);
+      progress.enter(RestoreProgress.Phase.DONE);
       log.info("replayed {} events in {} transactions into {} (until {})", replayer.events(),
           replayer.transactions(), settings.target(), settings.until());
       return new Result(snapshot.getSnapshotId(), rows, replayer.events(), replayer.transactions(),

@@ -208,21 +208,28 @@ public final class ConfigReader {
 
   /** The status API's address; empty when it is {@code off}. */
   public Optional<InetSocketAddress> httpAddress() {
-    String v = raw.get(ConfigKey.HTTP).orElse("off");
-    if (v.equalsIgnoreCase("off")) {
+    return address(ConfigKey.HTTP.label(), raw.get(ConfigKey.HTTP).orElse("off"));
+  }
+
+  /**
+   * {@code HOST:PORT}, or empty for {@code off}.
+   *
+   * @param label how messages name the setting
+   */
+  public Optional<InetSocketAddress> address(String label, String value) {
+    if (value.equalsIgnoreCase("off")) {
       return Optional.empty();
     }
-    int colon = v.lastIndexOf(':');
+    int colon = value.lastIndexOf(':');
     try {
-      int port = Integer.parseInt(v.substring(colon + 1));
+      int port = Integer.parseInt(value.substring(colon + 1));
       if (colon > 0 && port >= 0 && port < 65536) {
-        return Optional.of(new InetSocketAddress(v.substring(0, colon), port));
+        return Optional.of(new InetSocketAddress(value.substring(0, colon), port));
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    problems.add(ConfigKey.HTTP.label() + " is '" + v + "': write HOST:PORT (127.0.0.1:7878)"
-        + " or off");
+    problems.add(label + " is '" + value + "': write HOST:PORT (127.0.0.1:7878) or off");
     return Optional.empty();
   }
 }

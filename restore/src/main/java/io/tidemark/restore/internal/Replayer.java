@@ -38,9 +38,12 @@ public final class Replayer {
     this.firstAfterResume = resuming;
   }
 
-  /** Replays; returns the position of the last applied event, or null when none was. */
-  public SourcePosition replay(Iterator<ChangeEvent> merged, SourcePosition from, Until until)
-      throws SQLException {
+  /**
+   * Replays; returns the position of the last applied event, or null when none was.
+   * {@code onCommitted} learns the size of each transaction once it committed.
+   */
+  public SourcePosition replay(Iterator<ChangeEvent> merged, SourcePosition from, Until until,
+      java.util.function.IntConsumer onCommitted) throws SQLException {
     List<ChangeEvent> group = new ArrayList<>();
     while (merged.hasNext()) {
       ChangeEvent e = merged.next();
@@ -48,7 +51,7 @@ public final class Replayer {
         continue;
       }
       if (!group.isEmpty() && !sameTransaction(group.get(0), e)) {
-        commit(group);
+        onCommitted.accept(commit(group));
       }
       if (group.isEmpty() && until.isBeyond(e)) {
         return last;
@@ -56,7 +59,7 @@ public final class Replayer {
       group.add(e);
     }
     if (!group.isEmpty()) {
-      commit(group);
+      onCommitted.accept(commit(group));
     }
     return last;
   }
@@ -92,7 +95,8 @@ public final class Replayer {
     return transaction != null && transaction.equals(next.getTransactionId());
   }
 
-  private void commit(List<ChangeEvent> group) throws SQLException {
+  /** Applies one source transaction as one target transaction; returns its size. */
+  private int commit(List<ChangeEvent> group) throws SQLException {
     SourcePosition end = SourcePosition.fromAvro(group.get(group.size() - 1).getPosition());
     try {
       for (ChangeEvent e : group) {
@@ -104,9 +108,11 @@ public final class Replayer {
       c.rollback();
       throw ex;
     }
-    events += group.size();
+    int size = group.size();
+    events += size;
     transactions++;
     last = end;
     group.clear();
+    return size;
   }
 }

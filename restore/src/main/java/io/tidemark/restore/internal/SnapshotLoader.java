@@ -68,16 +68,20 @@ public final class SnapshotLoader {
   /**
    * Loads the rows of the bundles (keys in offset order) but those already {@code loaded};
    * returns the number of rows loaded now. Each bundle's rows commit together with its entry in
-   * the checkpoint.
+   * the checkpoint, and then {@code onLoaded} learns how many they were.
    */
-  public long loadRows(List<String> bundleKeys, java.util.Set<String> loaded)
-      throws SQLException, InterruptedException {
+  public long loadRows(List<String> bundleKeys, java.util.Set<String> loaded,
+      java.util.function.LongConsumer onLoaded) throws SQLException, InterruptedException {
     LinkedBlockingQueue<Callable<Long>> work = new LinkedBlockingQueue<>();
     long covered = -1;
     for (String key : bundleKeys) {
       long skipUpTo = covered;
       if (!loaded.contains(key)) {
-        work.add(() -> load(key, skipUpTo));
+        work.add(() -> {
+          long rows = load(key, skipUpTo);
+          onLoaded.accept(rows);
+          return rows;
+        });
       }
       covered = Math.max(covered, lastOffsetOf(key));
     }
