@@ -6,6 +6,7 @@ import io.tidemark.app.config.ConfigReader;
 import io.tidemark.app.config.Repository;
 import io.tidemark.app.config.ServerAddress;
 import io.tidemark.capture.SnapshotSettings;
+import io.tidemark.restore.RestoreSettings;
 import io.tidemark.schemas.BundleCodec;
 import io.tidemark.sinks.FlushPolicy;
 import java.net.InetSocketAddress;
@@ -19,7 +20,8 @@ record RunConfig(Role role, ServerAddress source, String sourceName, List<String
     long serverId, Repository repository, Optional<String> kafka, int partitions,
     short replicationFactor, Path backupDir, Duration snapshotInterval,
     SnapshotSettings snapshot, FlushPolicy flush, BundleCodec codec, long spoolMax,
-    int maxFailures, Optional<InetSocketAddress> http, Notifier.Settings alerts) {
+    int maxFailures, Optional<InetSocketAddress> http, Notifier.Settings alerts,
+    Optional<RestoreSettings.Target> drillTarget, Duration drillInterval) {
 
   /** What a {@code run} process does. */
   enum Role {
@@ -27,6 +29,12 @@ record RunConfig(Role role, ServerAddress source, String sourceName, List<String
     ALL,
     /** a sink worker only, to add throughput */
     SINK
+  }
+
+  private static Optional<RestoreSettings.Target> drillTarget(ConfigReader r) {
+    return r.optional(ConfigKey.DRILL_TARGET).map(url -> r.server(ConfigKey.DRILL_TARGET.label(),
+        url, ConfigKey.DRILL_PASSWORD.env(), Optional.empty())).map(a ->
+        new RestoreSettings.Target(a.host(), a.port(), a.user(), a.password()));
   }
 
   static RunConfig read(ConfigReader r, Role role) throws ConfigException {
@@ -48,7 +56,8 @@ record RunConfig(Role role, ServerAddress source, String sourceName, List<String
         r.repository(), kafka, partitions, (short) (kafka.isEmpty() ? 1 : replication),
         r.path(ConfigKey.BACKUP_DIR), r.duration(ConfigKey.SNAPSHOT_INTERVAL), snapshot, flush,
         r.choice(ConfigKey.COMPRESSION, BundleCodec.class), r.dataSize(ConfigKey.SPOOL_MAX),
-        r.intAtLeast(ConfigKey.MAX_FAILURES, 1), r.httpAddress(), Notifier.Settings.read(r));
+        r.intAtLeast(ConfigKey.MAX_FAILURES, 1), r.httpAddress(), Notifier.Settings.read(r),
+        drillTarget(r), r.duration(ConfigKey.DRILL_INTERVAL));
     r.check();
     return config;
   }

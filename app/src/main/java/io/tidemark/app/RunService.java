@@ -67,6 +67,8 @@ final class RunService {
           : Pipeline.sinkOnly(sink, repo.s3(), spool, config.spoolMax());
           SnapshotSchedule schedule = capture.isPresent() ? schedule(pipeline, repo) : null;
           RunMetrics metrics = new RunMetrics(pipeline, config.spoolMax());
+          Drill drill = config.drillTarget().map(target -> new Drill(repo, target,
+              config.drillInterval(), notifier, metrics.registry())).orElse(null);
           StatusApi api = config.http().isPresent() ? StatusApi.start(config.http().get(),
               routes(pipeline, schedule, repo, metrics)) : null) {
         out.println("tidemark run: " + config.role().name().toLowerCase() + " for source '"

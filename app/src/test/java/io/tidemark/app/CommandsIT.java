@@ -186,7 +186,10 @@ class CommandsIT {
         .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
         .env("MYSQL_BACKUP_DIR", work.resolve("state").toString());
     URI api = URI.create("http://127.0.0.1:" + port);
-    try (JavaProcess run = cli.start("run")) {
+    try (MariaDbServer scratch = MariaDbServer.builder().serverId(3).start();
+        JavaProcess run = cli.env("TIDEMARK_DRILL_TARGET", "mysql://root@127.0.0.1:"
+            + scratch.port()).env("TIDEMARK_DRILL_PASSWORD", "")
+            .env("TIDEMARK_DRILL_INTERVAL", "10s").start("run")) {
       run.awaitOutput("status on http://127.0.0.1:" + port, Duration.ofMinutes(2));
       // No snapshot in the repository yet: run takes the first one at once.
       await().atMost(2, TimeUnit.MINUTES).until(() -> snapshots(api) == 1);
@@ -210,6 +213,13 @@ class CommandsIT {
       assertThat(s.path("sink").path("bundlesUploaded").asLong()).isPositive();
       assertThat(metrics(api)).contains("tidemark_bundles_uploaded_total")
           .containsPattern("tidemark_capture_active(\\{[^}]*\\})? 1");
+
+      // A restore drill restored the latest backup into the scratch server and timed it.
+      await().atMost(2, TimeUnit.MINUTES).until(() -> metrics(api)
+          .matches("(?s).*\\ntidemark_drill_last_success_timestamp_seconds [1-9].*"));
+      assertThat(metrics(api)).containsPattern("\\ntidemark_drill_rto_seconds [0-9.]+")
+          .containsPattern("\\ntidemark_drill_failures_total 0");
+      assertThat(scratch.queryValue("SELECT COUNT(*) FROM " + db + ".t")).isNotNull();
 
       assertThat(run.stop(Duration.ofMinutes(2))).as("SIGTERM is an ordered stop, exit 0")
           .isEqualTo(ExitCodes.OK);

@@ -13,7 +13,6 @@ import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -47,6 +46,20 @@ public final class Restore {
   public Restore(RestoreSettings settings, S3Client s3) {
     this.settings = settings;
     this.s3 = s3;
+  }
+
+  /**
+   * Empties a scratch server for the next restore drill: drops every user database and any
+   * checkpoint an interrupted restore left. Never point this at a server whose data matters.
+   */
+  public static void resetScratchTarget(RestoreSettings.Target scratch) throws SQLException {
+    try (Connection c = DriverManager.getConnection(scratch.jdbcUrl(), scratch.user(),
+        scratch.password()); Statement s = c.createStatement()) {
+      for (String db : TableChecksums.userDatabases(c)) {
+        s.execute("DROP DATABASE " + SqlNames.quote(db));
+      }
+      s.execute("DROP DATABASE IF EXISTS " + SqlNames.quote(Checkpoint.DATABASE));
+    }
   }
 
   /** How far the restore is; readable from any thread while {@link #run()} runs. */

@@ -66,6 +66,13 @@ public enum ConfigKey {
   KEEP_AGE("retention.max-age", "TIDEMARK_KEEP_AGE", "",
       "how far back point-in-time recovery must reach (e.g. 30d); `prune` deletes what is older"
           + " and not needed for it; empty: no limit by age"),
+  DRILL_TARGET("drill.target", "TIDEMARK_DRILL_TARGET", "",
+      "a scratch server, `mysql://USER@HOST:PORT`, that `run` restores the latest backup into on"
+          + " a schedule, EMPTYING IT FIRST; password from TIDEMARK_DRILL_PASSWORD; empty: no"
+          + " drills"),
+  DRILL_PASSWORD(null, "TIDEMARK_DRILL_PASSWORD", null, "the scratch server user's password"),
+  DRILL_INTERVAL("drill.interval", "TIDEMARK_DRILL_INTERVAL", "24h",
+      "time between restore drills (the first one after one interval)"),
   HTTP("http.listen", "TIDEMARK_HTTP", "127.0.0.1:7878",
       "address of the status API and Prometheus metrics of `run`; `off` disables it"),
   SLACK_WEBHOOK("notify.slack-webhook", "SLACK_WEBHOOK", "",
