@@ -1,9 +1,14 @@
 package io.tidemark.app;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.config.ConfigKey;
 import io.tidemark.app.config.ConfigReader;
 import io.tidemark.app.config.Repository;
 import io.tidemark.restore.Restore;
+import io.tidemark.restore.RestoreMismatchException;
+import io.tidemark.restore.RestoreProgress;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.Until;
 import io.tidemark.schemas.GtidSet;
@@ -75,6 +80,8 @@ final class RestoreCommand implements Callable<Integer> {
     Until until = until(reader);
     Optional<InetSocketAddress> api = http == null ? Optional.empty()
         : reader.address("--http", http);
+    Notifier notifier = new Notifier(Notifier.Settings.read(reader),
+        reader.optional(ConfigKey.SOURCE_NAME).orElse("tidemark"));
     reader.check();
     try (RepositoryAccess access = RepositoryAccess.open(repo)) {
       RestoreSettings settings = new RestoreSettings(access.bucket(), access.prefix(), snapshot,
@@ -82,7 +89,15 @@ final class RestoreCommand implements Callable<Integer> {
       System.out.println("restoring " + repo + " into " + to + (until.isEnd() ? ""
           : " until " + until) + (resume ? " (resuming)" : ""));
       Restore restore = new Restore(settings, access.s3());
-      Restore.Result r = run(restore, api);
+      Restore.Result r;
+      try {
+        r = run(restore, api);
+      } catch (Exception e) {
+        notifier.alert(e instanceof RestoreMismatchException ? "restore mismatched"
+            : "restore failed", "restoring " + repo + " into " + to + ": "
+            + Tidemark.describe(e));
+        throw e;
+      }
       System.out.println("restored snapshot " + r.snapshotId() + " (" + r.snapshotRows()
           + " rows, checksums match its manifest), then " + r.events() + " events in "
           + r.transactions() + " transactions; the target is at " + r.reached().format());
@@ -93,12 +108,26 @@ final class RestoreCommand implements Callable<Integer> {
   private static Restore.Result run(Restore restore, Optional<InetSocketAddress> api)
       throws Exception {
     Callable<Map<String, Object>> status = () -> ProgressBar.json(restore.progress().read());
+    PrometheusMeterRegistry metrics = restoreMetrics(restore.progress());
     try (ProgressBar bar = new ProgressBar(restore.progress(), System.err,
             System.console() != null);
         StatusApi server = api.isEmpty() ? null : StatusApi.start(api.get(),
-            new StatusApi.Routes(status, null, status, null, null))) {
+            new StatusApi.Routes(status, null, status, null, metrics))) {
       return restore.run();
     }
+  }
+
+  private static PrometheusMeterRegistry restoreMetrics(RestoreProgress progress) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("tidemark_restore_phase", progress, p -> p.read().phase().ordinal())
+        .description("0 plan, 1 schema, 2 load, 3 replay, 4 done").register(registry);
+    Gauge.builder("tidemark_restore_rows_loaded", progress, p -> p.read().rowsLoaded())
+        .register(registry);
+    Gauge.builder("tidemark_restore_rows_total", progress, p -> p.read().rowsTotal())
+        .register(registry);
+    Gauge.builder("tidemark_restore_events_replayed", progress, p -> p.read().events())
+        .register(registry);
+    return registry;
   }
 
   private Until until(ConfigReader reader) {
