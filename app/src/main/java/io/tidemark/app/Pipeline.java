@@ -53,7 +53,8 @@ public final class Pipeline implements AutoCloseable {
       SinkSettings sinkSettings, S3Client s3, Spool spool) {
     this.sinkSettings = sinkSettings;
     this.snapshotter = new Snapshotter(captureSettings, snapshotSettings, SystemClock.INSTANT);
-    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()), spool,
+    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket(),
+        sinkSettings.multipartThreshold()), spool,
         SystemClock.INSTANT, SystemClock::sleep);
     this.capture = Capture.start(captureSettings);
     this.sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-sink"));
