@@ -267,8 +267,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
    */
   private void stopPartition(TopicPartition tp, BundleConflictException e) {
     log.error("PARTITION {} STOPPED: {}", tp, e.getMessage());
-    conflicted.add(tp);
-    batches.remove(tp);
+    conflicted.add(tp); // its batch was taken into the bundle; later records are ignored
     blocked.remove(tp);
     consumer.pause(Set.of(tp));
   }

@@ -12,6 +12,7 @@ import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.Operation;
+import io.tidemark.sinks.S3TestClients;
 import io.tidemark.testkit.S3Server;
 import io.tidemark.testkit.Services;
 import java.io.ByteArrayOutputStream;
@@ -23,9 +24,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -40,7 +38,7 @@ class S3BundleStoreIT {
   @BeforeAll
   static void start() {
     server = S3Server.builder().credentials("store-it", "store-it-secret").start();
-    s3 = client(server);
+    s3 = S3TestClients.of(server);
   }
 
   @AfterAll
@@ -108,13 +106,5 @@ class S3BundleStoreIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     w.writeTo(out, BundleFormat.DEFAULT, "");
     return out.toByteArray();
-  }
-
-  static S3Client client(S3Server server) {
-    return S3Client.builder().endpointOverride(server.endpoint())
-        .region(Region.of(server.region())).forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-        .build();
   }
 }
