@@ -8,6 +8,7 @@ import io.tidemark.restore.internal.MergedEvents;
 import io.tidemark.restore.internal.Replayer;
 import io.tidemark.restore.internal.SnapshotLoader;
 import io.tidemark.schemas.BundleEnvelope;
+import io.tidemark.schemas.BundleLink;
 import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.SnapshotManifest;
@@ -73,6 +74,7 @@ public final class Restore {
       RestorePlan.checkRange(settings.until(), snapshot, changes.newestPositions(s3), where());
       BundleChain.check(changes.links(s3), SourcePosition.fromAvro(snapshot.getPosition()),
           where());
+      requireKeys(changes, snapshot);
       Phase phase = checkpoint.map(Checkpoint.State::phase).orElse(null);
       if (phase == null) {
         refuseNonEmpty(c);
@@ -112,6 +114,21 @@ public final class Restore {
           replayer.transactions(), settings.target(), settings.until());
       return new Result(snapshot.getSnapshotId(), rows, replayer.events(), replayer.transactions(),
           reached != null ? reached : from);
+    }
+  }
+
+  /**
+   * Refuses, before writing, encrypted bundles without their master key: every change bundle
+   * and the snapshot's first chunk (all of a run's bundles share one key).
+   */
+  private void requireKeys(BundleCatalog changes, SnapshotManifest snapshot) {
+    List<BundleLink> bundles = new ArrayList<>();
+    changes.links(s3).values().forEach(bundles::addAll);
+    keysUnder(SnapshotKeys.chunksOf(settings.prefix(), snapshot.getSnapshotId())).stream()
+        .limit(1).forEach(key -> bundles.add(BundleLink.fromObjectMetadata(key,
+            s3.headObject(b -> b.bucket(settings.bucket()).key(key)).metadata())));
+    for (BundleLink b : bundles) {
+      BundleEnvelope.requireKey(b.key(), b.keyId(), settings.masterKey());
     }
   }
 

@@ -36,7 +36,7 @@ class BundleChainTest {
     assertThatThrownBy(() -> check(afterSnapshot))
         .hasMessageContaining("no bundle of the partition comes before it");
     List<BundleLink> fromBeforeSnapshot = List.of(new BundleLink(key(10, 19), "b", "a",
-        position(3), position(19)), link(20, 29, "c", "b"));
+        position(3), position(19), null), link(20, 29, "c", "b"));
     assertThatCode(() -> check(fromBeforeSnapshot)).as("deleted by retention, inside the snapshot")
         .doesNotThrowAnyException();
   }
@@ -62,7 +62,7 @@ class BundleChainTest {
 
   private static BundleLink link(long first, long last, String sha, String previous) {
     return new BundleLink(key(first, last), sha, previous, position(first + 10),
-        position(last + 10));
+        position(last + 10), null);
   }
 
   private static String key(long first, long last) {

@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
@@ -110,14 +111,22 @@ public final class BundleEnvelope {
     return new ByteArrayInputStream(unseal(whole.toByteArray(), name, master));
   }
 
-  /** The clear-text metadata header of an encrypted bundle (not authenticated by itself). */
-  static Map<String, String> header(byte[] sealed, String name) {
-    return parse(sealed, name).header;
+  /** The id of the master key an encrypted bundle needs; empty for a plain bundle. */
+  public static Optional<String> keyId(byte[] bundle, String name) {
+    return isSealed(bundle) ? Optional.of(parse(bundle, name).header.get(KEY_ID)) : Optional.empty();
   }
 
-  private static byte[] unseal(byte[] sealed, String name, MasterKey master) {
-    Parsed p = parse(sealed, name);
-    String keyId = p.header.get(KEY_ID);
+  /**
+   * Refuses, before anything is read, a bundle whose key is not {@code master}: names the bundle,
+   * the key id it needs and how to provide the key.
+   *
+   * @param keyId the id the bundle records; null for a plain bundle (always accepted)
+   * @throws BundleKeyException when the key is missing or another one
+   */
+  public static void requireKey(String name, String keyId, MasterKey master) {
+    if (keyId == null) {
+      return;
+    }
     if (master == null) {
       throw new BundleKeyException("bundle '" + name + "' was encrypted with key id " + keyId
           + "; set TIDEMARK_MASTER_KEY_FILE (or TIDEMARK_MASTER_KEY) to that master key");
@@ -127,6 +136,16 @@ public final class BundleEnvelope {
           + ", but the master key given has id " + master.id() + "; set TIDEMARK_MASTER_KEY_FILE"
           + " (or TIDEMARK_MASTER_KEY) to the key with id " + keyId);
     }
+  }
+
+  /** The clear-text metadata header of an encrypted bundle (not authenticated by itself). */
+  static Map<String, String> header(byte[] sealed, String name) {
+    return parse(sealed, name).header;
+  }
+
+  private static byte[] unseal(byte[] sealed, String name, MasterKey master) {
+    Parsed p = parse(sealed, name);
+    requireKey(name, p.header.get(KEY_ID), master);
     try {
       Cipher unwrap = Cipher.getInstance("AESWrap");
       unwrap.init(Cipher.UNWRAP_MODE, master.secretKey());

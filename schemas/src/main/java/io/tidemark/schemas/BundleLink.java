@@ -15,19 +15,25 @@ import java.util.Map;
  *     first bundle, null when not recorded)
  * @param firstPosition the source position of its first event; null when not recorded
  * @param lastPosition the source position of its last event; null when not recorded
+ * @param keyId the id of the master key the bundle is encrypted with; null for a plain bundle
  */
 public record BundleLink(String key, String sha256, String previousSha256,
-    SourcePosition firstPosition, SourcePosition lastPosition) {
+    SourcePosition firstPosition, SourcePosition lastPosition, String keyId) {
   public static final String SHA256 = "tidemark-sha256";
   public static final String EVENTS = "tidemark-events";
   public static final String FIRST_POSITION = "tidemark-first-position";
   public static final String LAST_POSITION = BundleKeys.LAST_POSITION_METADATA;
   public static final String PREVIOUS_SHA256 = "tidemark-previous-sha256";
+  public static final String KEY_ID = "tidemark-key-id";
   /** S3 may drop empty metadata values, so "no previous bundle" is spelled out. */
   private static final String NONE = "none";
 
-  /** The object metadata a bundle is uploaded with (never anything secret). */
-  public static Map<String, String> objectMetadata(BundleMetadata m) {
+  /**
+   * The object metadata a bundle is uploaded with (never anything secret).
+   *
+   * @param keyId the id of the master key of an encrypted bundle; null for a plain one
+   */
+  public static Map<String, String> objectMetadata(BundleMetadata m, String keyId) {
     Map<String, String> md = new LinkedHashMap<>();
     md.put(SHA256, m.sha256());
     md.put(EVENTS, Long.toString(m.eventCount()));
@@ -36,6 +42,9 @@ public record BundleLink(String key, String sha256, String previousSha256,
     if (m.previousSha256() != null) {
       md.put(PREVIOUS_SHA256, m.previousSha256().isEmpty() ? NONE : m.previousSha256());
     }
+    if (keyId != null) {
+      md.put(KEY_ID, keyId);
+    }
     return md;
   }
 
@@ -43,7 +52,7 @@ public record BundleLink(String key, String sha256, String previousSha256,
   public static BundleLink fromObjectMetadata(String key, Map<String, String> md) {
     String previous = md.get(PREVIOUS_SHA256);
     return new BundleLink(key, md.get(SHA256), NONE.equals(previous) ? "" : previous,
-        position(md.get(FIRST_POSITION)), position(md.get(LAST_POSITION)));
+        position(md.get(FIRST_POSITION)), position(md.get(LAST_POSITION)), md.get(KEY_ID));
   }
 
   /** The Kafka offset of the first event, from the key. */

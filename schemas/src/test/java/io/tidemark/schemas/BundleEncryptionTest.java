@@ -81,8 +81,10 @@ class BundleEncryptionTest {
     String b64 = Base64.getEncoder().encodeToString(keyBytes);
     assertThat(indexOf(sealed, keyBytes)).isNegative();
     assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(hex, b64);
-    assertThat(BundleLink.objectMetadata(BundleMetadata.of(sealed, "b")).toString())
-        .doesNotContain(hex, b64);
+    String keyId = BundleEnvelope.keyId(sealed, "b").orElseThrow();
+    assertThat(keyId).isEqualTo(key.id());
+    assertThat(BundleLink.objectMetadata(BundleMetadata.of(sealed, "b"), keyId).toString())
+        .doesNotContain(hex, b64).contains(key.id());
     assertThat(key.toString()).isEqualTo("master key " + key.id()).doesNotContain(hex);
     assertThat(key.id()).hasSize(16).isNotEqualTo(hex.substring(0, 16));
     assertThatThrownBy(() -> MasterKey.parse(hex.substring(2), "TIDEMARK_MASTER_KEY"))

@@ -73,10 +73,10 @@ class BundleTest {
   void objectMetadataCarriesTheChainAndSpellsOutTheFirstBundle() throws IOException {
     BundleMetadata first = writer(3).writeTo(new ByteArrayOutputStream(), BundleFormat.DEFAULT, "");
     String key = BundleKeys.changeBundle("p", "t", 0, 0, 2);
-    BundleLink link = BundleLink.fromObjectMetadata(key, BundleLink.objectMetadata(first));
-    assertThat(BundleLink.objectMetadata(first)).containsEntry(BundleLink.PREVIOUS_SHA256, "none");
+    BundleLink link = BundleLink.fromObjectMetadata(key, BundleLink.objectMetadata(first, null));
+    assertThat(BundleLink.objectMetadata(first, null)).containsEntry(BundleLink.PREVIOUS_SHA256, "none");
     assertThat(link).isEqualTo(new BundleLink(key, first.sha256(), "", first.firstPosition(),
-        first.lastPosition()));
+        first.lastPosition(), null));
     assertThat(link.firstOffset()).isZero();
     assertThat(link.lastOffset()).isEqualTo(2);
     assertThat(BundleLink.fromObjectMetadata(key, java.util.Map.of()).previousSha256())

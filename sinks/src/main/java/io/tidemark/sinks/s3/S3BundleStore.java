@@ -1,5 +1,6 @@
 package io.tidemark.sinks.s3;
 
+import io.tidemark.schemas.BundleEnvelope;
 import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleLink;
 import io.tidemark.schemas.BundleMetadata;
@@ -58,7 +59,8 @@ public final class S3BundleStore {
       return put(key, body, HexFormat.of().formatHex(sha256(body)), "application/json", Map.of());
     }
     BundleMetadata meta = BundleMetadata.of(body, key);
-    return put(key, body, meta.sha256(), "application/avro", BundleLink.objectMetadata(meta));
+    return put(key, body, meta.sha256(), "application/avro", BundleLink.objectMetadata(meta,
+        BundleEnvelope.keyId(body, key).orElse(null)));
   }
 
   /**

@@ -58,7 +58,8 @@ class S3BundleStoreIT {
     assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray()).isEqualTo(bundle);
     BundleMetadata meta = BundleMetadata.of(bundle, key);
     assertThat(store.newestBundle(BundleKeys.changeBundlesOf("repo", "t", 0)))
-        .contains(new BundleLink(key, meta.sha256(), "", meta.firstPosition(), meta.lastPosition()));
+        .contains(new BundleLink(key, meta.sha256(), "", meta.firstPosition(), meta.lastPosition(),
+            null));
     assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
   }
 
