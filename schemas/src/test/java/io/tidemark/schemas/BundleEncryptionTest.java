@@ -31,7 +31,7 @@ class BundleEncryptionTest {
     byte[] sealed = out.toByteArray();
 
     assertThat(BundleEnvelope.isSealed(sealed)).isTrue();
-    assertThat(indexOf(sealed, "value-7".getBytes(StandardCharsets.UTF_8)))
+    assertThat(BundleTest.indexOf(sealed, "value-7".getBytes(StandardCharsets.UTF_8)))
         .as("no event in clear text").isNegative();
     assertThat(BundleMetadata.of(sealed, "k")).as("metadata without the key").isEqualTo(written);
     assertThat(read(sealed, key)).isEqualTo(BundleTest.events(30));
@@ -79,7 +79,7 @@ class BundleEncryptionTest {
     byte[] sealed = seal();
     String hex = HexFormat.of().formatHex(keyBytes);
     String b64 = Base64.getEncoder().encodeToString(keyBytes);
-    assertThat(indexOf(sealed, keyBytes)).isNegative();
+    assertThat(BundleTest.indexOf(sealed, keyBytes)).isNegative();
     assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain(hex, b64);
     String keyId = BundleEnvelope.keyId(sealed, "b").orElseThrow();
     assertThat(keyId).isEqualTo(key.id());
@@ -122,18 +122,5 @@ class BundleEncryptionTest {
     byte[] b = new byte[n];
     RANDOM.nextBytes(b);
     return b;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i <= haystack.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }
