@@ -17,6 +17,7 @@ import io.tidemark.sinks.internal.DurableStore;
 import io.tidemark.sinks.internal.PartitionBatch;
 import io.tidemark.sinks.internal.PartitionStart;
 import io.tidemark.sinks.internal.PendingBundle;
+import io.tidemark.sinks.internal.SinkConsumer;
 import io.tidemark.sinks.s3.S3BundleStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,14 +31,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,18 +86,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
     this.clock = clock;
     this.dedupe = new Deduplicator(Deduplicator.DEFAULT_CACHE_SIZE);
-    // Fetch sizes stay at Kafka's defaults on purpose: a record batch larger than
-    // max.partition.fetch.bytes (1 MiB) or fetch.max.bytes (50 MiB) is still returned when it
-    // comes first in its fetch (KIP-74), so every event capture can write (up to 64 MiB) arrives.
-    // TypeRoundTripIT carries incompressible events of 32 and 48 MiB.
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = SinkConsumer.create(settings.bootstrapServers(), settings.groupId());
   }
 
   @Override
