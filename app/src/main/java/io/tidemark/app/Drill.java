@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.SnapshotCatalog;
+import io.tidemark.schemas.MasterKey;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +25,7 @@ final class Drill implements AutoCloseable {
 
   private final RepositoryAccess repo;
   private final RestoreSettings.Target scratch;
+  private final MasterKey masterKey;
   private final Notifier notifier;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
       r -> new Thread(r, "tidemark-drill"));
@@ -33,9 +35,10 @@ final class Drill implements AutoCloseable {
   private volatile long lastSuccessMs;
 
   Drill(RepositoryAccess repo, RestoreSettings.Target scratch, Duration interval,
-      Notifier notifier, MeterRegistry metrics) {
+      MasterKey masterKey, Notifier notifier, MeterRegistry metrics) {
     this.repo = repo;
     this.scratch = scratch;
+    this.masterKey = masterKey;
     this.notifier = notifier;
     this.failures = Counter.builder("tidemark_drill_failures")
         .description("restore drills that failed").register(metrics);
@@ -68,7 +71,7 @@ final class Drill implements AutoCloseable {
     Restore.resetScratchTarget(scratch);
     long started = System.nanoTime();
     Restore.Result r = new Restore(new RestoreSettings(repo.bucket(), repo.prefix(), null,
-        scratch, 2), repo.s3()).run();
+        scratch, 2).withMasterKey(masterKey), repo.s3()).run();
     rtoSeconds = (System.nanoTime() - started) / 1e9;
     lastSuccessMs = SystemClock.INSTANT.millis();
     rpoSeconds = (lastSuccessMs - r.reached().timestampMs()) / 1000.0;

@@ -55,7 +55,8 @@ public final class Pipeline implements AutoCloseable {
       SinkSettings sinkSettings, S3Client s3, Spool spool) {
     this.sinkSettings = sinkSettings;
     this.spool = spool;
-    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket()), spool,
+    this.worker = new SinkWorker(sinkSettings, new S3BundleStore(s3, sinkSettings.bucket(),
+        sinkSettings.multipartThreshold()), spool,
         SystemClock.INSTANT, SystemClock::sleep);
     this.snapshotter = captureSettings == null ? null
         : new Snapshotter(captureSettings, snapshotSettings, SystemClock.INSTANT);

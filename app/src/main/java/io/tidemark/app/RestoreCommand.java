@@ -12,6 +12,7 @@ import io.tidemark.restore.RestoreProgress;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.Until;
 import io.tidemark.schemas.GtidSet;
+import io.tidemark.schemas.MasterKey;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -78,6 +79,7 @@ final class RestoreCommand implements Callable<Integer> {
     RestoreSettings.Target to = ServerOptions.target(reader, target, targetDefaultsFile);
     int n = reader.intAtLeast(ConfigKey.RESTORE_THREADS, 1);
     Until until = until(reader);
+    MasterKey key = reader.masterKey();
     Optional<InetSocketAddress> api = http == null ? Optional.empty()
         : reader.address("--http", http);
     Notifier notifier = new Notifier(Notifier.Settings.read(reader),
@@ -85,7 +87,7 @@ final class RestoreCommand implements Callable<Integer> {
     reader.check();
     try (RepositoryAccess access = RepositoryAccess.open(repo)) {
       RestoreSettings settings = new RestoreSettings(access.bucket(), access.prefix(), snapshot,
-          to, n, until, resume);
+          to, n, until, resume, key);
       System.out.println("restoring " + repo + " into " + to + (until.isEnd() ? ""
           : " until " + until) + (resume ? " (resuming)" : ""));
       Restore restore = new Restore(settings, access.s3());

@@ -8,6 +8,7 @@ import io.tidemark.app.config.ServerAddress;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.MasterKey;
 import io.tidemark.sinks.FlushPolicy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.Optional;
 record RunConfig(Role role, ServerAddress source, String sourceName, List<String> databases,
     long serverId, Repository repository, Optional<String> kafka, int partitions,
     short replicationFactor, Path backupDir, Duration snapshotInterval,
-    SnapshotSettings snapshot, FlushPolicy flush, BundleCodec codec, long spoolMax,
+    SnapshotSettings snapshot, FlushPolicy flush, BundleCodec codec, MasterKey masterKey,
+    long spoolMax,
     int maxFailures, Optional<InetSocketAddress> http, Notifier.Settings alerts,
     Optional<RestoreSettings.Target> drillTarget, Duration drillInterval) {
 
@@ -55,7 +57,8 @@ record RunConfig(Role role, ServerAddress source, String sourceName, List<String
     RunConfig config = new RunConfig(role, source, name, r.list(ConfigKey.DATABASES), serverId,
         r.repository(), kafka, partitions, (short) (kafka.isEmpty() ? 1 : replication),
         r.path(ConfigKey.BACKUP_DIR), r.duration(ConfigKey.SNAPSHOT_INTERVAL), snapshot, flush,
-        r.choice(ConfigKey.COMPRESSION, BundleCodec.class), r.dataSize(ConfigKey.SPOOL_MAX),
+        r.choice(ConfigKey.COMPRESSION, BundleCodec.class), r.masterKey(),
+        r.dataSize(ConfigKey.SPOOL_MAX),
         r.intAtLeast(ConfigKey.MAX_FAILURES, 1), r.httpAddress(), Notifier.Settings.read(r),
         drillTarget(r), r.duration(ConfigKey.DRILL_INTERVAL));
     r.check();

@@ -59,6 +59,7 @@ final class RunService {
       Optional<CaptureSettings> capture = captureSettings(topics, kafka);
       SinkSettings sink = SinkSettings.defaults(topics, kafka, repo.bucket(), repo.prefix())
           .withFlush(config.flush()).withCodec(config.codec())
+          .withMasterKey(config.masterKey())
           .withBackoff(Backoff.DEFAULT, config.maxFailures());
       java.nio.file.Path spool = config.backupDir().resolve("spool").resolve(config.sourceName());
       try (Pipeline pipeline = capture.isPresent()
@@ -68,7 +69,8 @@ final class RunService {
           SnapshotSchedule schedule = capture.isPresent() ? schedule(pipeline, repo) : null;
           RunMetrics metrics = new RunMetrics(pipeline, config.spoolMax());
           Drill drill = config.drillTarget().map(target -> new Drill(repo, target,
-              config.drillInterval(), notifier, metrics.registry())).orElse(null);
+              config.drillInterval(), config.masterKey(), notifier, metrics.registry()))
+              .orElse(null);
           StatusApi api = config.http().isPresent() ? StatusApi.start(config.http().get(),
               routes(pipeline, schedule, repo, metrics)) : null) {
         out.println("tidemark run: " + config.role().name().toLowerCase() + " for source '"

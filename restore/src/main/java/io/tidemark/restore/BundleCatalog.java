@@ -1,21 +1,25 @@
 package io.tidemark.restore;
 
 import io.tidemark.schemas.BundleKeys;
+import io.tidemark.schemas.BundleLink;
 import io.tidemark.schemas.SourcePosition;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The change bundles of a repository, derived from the bucket alone: per topic-partition, in
- * offset order (the key order).
+ * offset order (the key order). Not thread-safe (the object metadata is read once, lazily).
  */
 public final class BundleCatalog {
   private final String bucket;
   private final Map<String, List<String>> byPartition;
+  private Map<String, List<BundleLink>> links;
 
   private BundleCatalog(String bucket, Map<String, List<String>> byPartition) {
     this.bucket = bucket;
@@ -42,20 +46,28 @@ public final class BundleCatalog {
   }
 
   /**
+   * Every bundle's object metadata (hash, chain link, positions) per "topic/partition", in
+   * offset order: one HEAD request per bundle, made on the first call.
+   */
+  public Map<String, List<BundleLink>> links(S3Client s3) {
+    if (links == null) {
+      Map<String, List<BundleLink>> read = new LinkedHashMap<>();
+      byPartition.forEach((partition, keys) -> read.put(partition, keys.stream()
+          .map(key -> BundleLink.fromObjectMetadata(key,
+              s3.headObject(b -> b.bucket(bucket).key(key)).metadata()))
+          .toList()));
+      links = read;
+    }
+    return links;
+  }
+
+  /**
    * The last source position of each partition's newest bundle, from its object metadata: how
    * far the archive reaches.
    */
   public List<SourcePosition> newestPositions(S3Client s3) {
-    List<SourcePosition> newest = new ArrayList<>();
-    for (List<String> keys : byPartition.values()) {
-      String key = keys.get(keys.size() - 1);
-      String last = s3.headObject(b -> b.bucket(bucket).key(key)).metadata()
-          .get(BundleKeys.LAST_POSITION_METADATA);
-      if (last != null) {
-        newest.add(SourcePosition.parse(last));
-      }
-    }
-    return newest;
+    return links(s3).values().stream().map(l -> l.get(l.size() - 1).lastPosition())
+        .filter(Objects::nonNull).toList();
   }
 
   /**

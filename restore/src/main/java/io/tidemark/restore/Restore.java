@@ -7,6 +7,8 @@ import io.tidemark.restore.internal.ManifestCheck;
 import io.tidemark.restore.internal.MergedEvents;
 import io.tidemark.restore.internal.Replayer;
 import io.tidemark.restore.internal.SnapshotLoader;
+import io.tidemark.schemas.BundleEnvelope;
+import io.tidemark.schemas.BundleLink;
 import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.SnapshotManifest;
@@ -32,7 +34,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * moment continues with {@link RestoreSettings#resume()} with no gap and no duplicate.
  *
  * <p>Everything that can be checked from the bucket (the snapshot exists, the target point is
- * inside the recoverable range) is checked before the target is touched. One restore per
+ * inside the recoverable range, no partition's hash chain misses a bundle) is checked before the
+ * target is touched. Encrypted bundles are decrypted with {@link RestoreSettings#masterKey()}. One restore per
  * instance; not thread-safe.
  */
 public final class Restore {
@@ -87,6 +90,9 @@ public final class Restore {
       Optional<Checkpoint.State> checkpoint = Checkpoint.read(c);
       SnapshotManifest snapshot = RestorePlan.snapshot(settings, snapshots, checkpoint, where());
       RestorePlan.checkRange(settings.until(), snapshot, changes.newestPositions(s3), where());
+      BundleChain.check(changes.links(s3), SourcePosition.fromAvro(snapshot.getPosition()),
+          where());
+      requireKeys(changes, snapshot);
       progress.rowsTotal(snapshot.getTables().stream().mapToLong(TableManifest::getRows).sum());
       Phase phase = checkpoint.map(Checkpoint.State::phase).orElse(null);
       if (phase == null) {
@@ -134,6 +140,21 @@ public final class Restore {
     }
   }
 
+  /**
+   * Refuses, before writing, encrypted bundles without their master key: every change bundle
+   * and the snapshot's first chunk (all of a run's bundles share one key).
+   */
+  private void requireKeys(BundleCatalog changes, SnapshotManifest snapshot) {
+    List<BundleLink> bundles = new ArrayList<>();
+    changes.links(s3).values().forEach(bundles::addAll);
+    keysUnder(SnapshotKeys.chunksOf(settings.prefix(), snapshot.getSnapshotId())).stream()
+        .limit(1).forEach(key -> bundles.add(BundleLink.fromObjectMetadata(key,
+            s3.headObject(b -> b.bucket(settings.bucket()).key(key)).metadata())));
+    for (BundleLink b : bundles) {
+      BundleEnvelope.requireKey(b.key(), b.keyId(), settings.masterKey());
+    }
+  }
+
   private String where() {
     return "s3://" + settings.bucket() + "/" + settings.prefix();
   }
@@ -148,8 +169,14 @@ public final class Restore {
     return keys;
   }
 
+  /** A bundle's plain Avro file, decrypted when it was encrypted. */
   private java.io.InputStream open(String key) {
-    return s3.getObject(b -> b.bucket(settings.bucket()).key(key));
+    try {
+      return BundleEnvelope.open(s3.getObject(b -> b.bucket(settings.bucket()).key(key)), key,
+          settings.masterKey());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + key, e);
+    }
   }
 
   private Connection connect() throws SQLException {

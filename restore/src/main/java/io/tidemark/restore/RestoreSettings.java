@@ -1,5 +1,6 @@
 package io.tidemark.restore;
 
+import io.tidemark.schemas.MasterKey;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,12 @@ import java.util.Objects;
  * @param threads connections loading snapshot chunks in parallel
  * @param until where replay stops
  * @param resume continue the interrupted restore the target's checkpoint describes
+ * @param masterKey decrypts encrypted bundles; null when none is configured (the app maps
+ *     {@code TIDEMARK_MASTER_KEY_FILE} / {@code TIDEMARK_MASTER_KEY} to it through
+ *     {@link MasterKey#load})
  */
 public record RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
-    int threads, Until until, boolean resume) {
+    int threads, Until until, boolean resume, MasterKey masterKey) {
   public RestoreSettings {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(prefix, "prefix");
@@ -28,15 +32,21 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
   /** A full restore of the latest snapshot and every change after it. */
   public RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
       int threads) {
-    this(bucket, prefix, snapshotId, target, threads, Until.END, false);
+    this(bucket, prefix, snapshotId, target, threads, Until.END, false, null);
   }
 
   public RestoreSettings until(Until point) {
-    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, point, resume);
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, point, resume,
+        masterKey);
   }
 
   public RestoreSettings resuming() {
-    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, true);
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, true,
+        masterKey);
+  }
+
+  public RestoreSettings withMasterKey(MasterKey key) {
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, resume, key);
   }
 
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */

@@ -29,6 +29,17 @@ public final class BundleKeys {
     return normalize(prefix) + CHANGES;
   }
 
+  /** The first and last Kafka offset a bundle key names. */
+  public static long[] offsetsOf(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    int dash = name.indexOf('-');
+    if (dash < 0 || !name.endsWith(SUFFIX)) {
+      throw new IllegalArgumentException("'" + key + "' is not a bundle key");
+    }
+    return new long[] {Long.parseLong(name.substring(0, dash)),
+        Long.parseLong(name.substring(dash + 1, name.length() - SUFFIX.length()))};
+  }
+
   public static boolean isBundle(String key) {
     return key.endsWith(SUFFIX);
   }

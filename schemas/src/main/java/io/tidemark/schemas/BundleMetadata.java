@@ -1,11 +1,17 @@
 package io.tidemark.schemas;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
 
 /**
- * What a bundle says about itself, stored in the Avro file header (and as S3 object metadata).
+ * What a bundle says about itself, stored in the Avro file header (and, in part, as S3 object
+ * metadata: {@link BundleLink}).
  *
  * @param topic the Kafka topic the events were consumed from
  * @param partition the topic's partition
@@ -15,13 +21,17 @@ import java.util.function.Function;
  * @param lastPosition the source position of the last event
  * @param eventCount the number of events
  * @param sha256 hex SHA-256 of the events' Avro binary encodings, concatenated in file order;
- *     independent of the compression codec
+ *     independent of the compression codec and of encryption
  * @param offsets the Kafka offset of every event, as {@link OffsetRuns#format() runs}
+ * @param previousSha256 the hash chain: {@code sha256} of the bundle of the same partition that
+ *     the writer knew as the newest durable one; "" when it knew none (the partition's first
+ *     bundle); null when not recorded (snapshot chunks, bundles of format 1, or a writer that
+ *     could not learn it)
  */
 public record BundleMetadata(
     String topic, int partition, long firstOffset, long lastOffset,
     SourcePosition firstPosition, SourcePosition lastPosition, long eventCount, String sha256,
-    String offsets) {
+    String offsets, String previousSha256) {
 
   /** The offset of every event, in file order. */
   public OffsetRuns offsetRuns() {
@@ -29,7 +39,9 @@ public record BundleMetadata(
   }
 
   static final String PREFIX = "tidemark.";
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
+  /** Format 1 lacks the hash chain; everything else reads the same. */
+  private static final int OLDEST_READABLE = 1;
 
   Map<String, String> toHeader() {
     Map<String, String> m = new LinkedHashMap<>();
@@ -43,15 +55,28 @@ public record BundleMetadata(
     m.put(PREFIX + "event_count", Long.toString(eventCount));
     m.put(PREFIX + "sha256", sha256);
     m.put(PREFIX + "offsets", offsets);
+    if (previousSha256 != null) {
+      m.put(PREFIX + "previous_sha256", previousSha256);
+    }
     return m;
   }
 
-  /** Reads the metadata from a whole bundle file's header (either content). */
+  /**
+   * Reads the metadata from a whole bundle file's header (either content; plain or encrypted,
+   * which needs no key for this).
+   */
   public static BundleMetadata of(byte[] bundle, String name) {
-    try (org.apache.avro.file.DataFileStream<Object> file = new org.apache.avro.file.DataFileStream<>(
-        new java.io.ByteArrayInputStream(bundle), new org.apache.avro.generic.GenericDatumReader<>())) {
+    if (BundleEnvelope.isSealed(bundle)) {
+      try {
+        return fromHeader(BundleEnvelope.header(bundle, name)::get);
+      } catch (CorruptBundleException e) {
+        throw new CorruptBundleException("'" + name + "': " + e.getMessage());
+      }
+    }
+    try (DataFileStream<Object> file = new DataFileStream<>(new ByteArrayInputStream(bundle),
+        new GenericDatumReader<>())) {
       return fromHeader(file::getMetaString);
-    } catch (java.io.IOException | org.apache.avro.AvroRuntimeException e) {
+    } catch (IOException | AvroRuntimeException e) {
       throw new CorruptBundleException("'" + name + "' is not a bundle: " + e.getMessage());
     }
   }
@@ -66,16 +91,24 @@ public record BundleMetadata(
       return v;
     };
     String format = get.apply("format");
-    if (!format.equals(Integer.toString(FORMAT_VERSION))) {
+    int version;
+    try {
+      version = Integer.parseInt(format);
+    } catch (NumberFormatException e) {
+      throw new CorruptBundleException("bundle format '" + format + "' is not a number");
+    }
+    if (version < OLDEST_READABLE || version > FORMAT_VERSION) {
       throw new CorruptBundleException("bundle format " + format + " is not supported by this"
-          + " version (it reads format " + FORMAT_VERSION + "); upgrade Tidemark");
+          + " version (it reads formats " + OLDEST_READABLE + " to " + FORMAT_VERSION
+          + "); upgrade Tidemark");
     }
     try {
       return new BundleMetadata(get.apply("topic"), Integer.parseInt(get.apply("partition")),
           Long.parseLong(get.apply("first_offset")), Long.parseLong(get.apply("last_offset")),
           SourcePosition.parse(get.apply("first_position")),
           SourcePosition.parse(get.apply("last_position")),
-          Long.parseLong(get.apply("event_count")), get.apply("sha256"), get.apply("offsets"));
+          Long.parseLong(get.apply("event_count")), get.apply("sha256"), get.apply("offsets"),
+          header.apply(PREFIX + "previous_sha256"));
     } catch (IllegalArgumentException e) {
       throw new CorruptBundleException("bundle header is unreadable: " + e.getMessage());
     }

@@ -20,7 +20,8 @@ import org.apache.avro.specific.SpecificRecordBase;
  * Streams the events of one bundle and checks them against its header: the event count and the
  * SHA-256 of the body are verified when the last event has been read, so a consumer that applies
  * events as it reads must treat the bundle as unapplied until iteration ends without a
- * {@link CorruptBundleException}. Memory is one Avro block, not the whole bundle.
+ * {@link CorruptBundleException}. Memory is one Avro block of a plain bundle; an encrypted bundle
+ * is held whole while its GCM tag is checked, before any event is handed out.
  *
  * <p>Not thread-safe.
  */
@@ -40,13 +41,26 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
   }
 
   /**
-   * Opens a bundle of the given content; {@code name} (its key or path) appears in every error.
+   * Opens a plain bundle of the given content; {@code name} (its key or path) appears in every
+   * error. An encrypted bundle is refused with a {@link BundleKeyException} naming its key id.
    */
   public BundleReader(BundleContent<T> content, InputStream in, String name) throws IOException {
+    this(content, in, name, null);
+  }
+
+  /**
+   * Opens a bundle of the given content, plain or encrypted.
+   *
+   * @param masterKey the key encrypted bundles need; null when none is configured
+   * @throws BundleKeyException when the bundle is encrypted and {@code masterKey} is not its key
+   */
+  public BundleReader(BundleContent<T> content, InputStream in, String name, MasterKey masterKey)
+      throws IOException {
     this.name = name;
     this.reencoder = new SpecificDatumWriter<>(content.type());
     try {
-      this.stream = new DataFileStream<>(in, new SpecificDatumReader<>(content.type()));
+      this.stream = new DataFileStream<>(BundleEnvelope.open(in, name, masterKey),
+          new SpecificDatumReader<>(content.type()));
     } catch (IOException | AvroRuntimeException e) {
       throw new CorruptBundleException("'" + name + "' is not a bundle: " + e.getMessage());
     }

@@ -83,14 +83,38 @@ public final class BundleWriter<T extends SpecificRecordBase> {
     return encodedBytes;
   }
 
-  /** Writes the container file to {@code out} (not closed) and returns its metadata. */
+  /** Writes a plain container file, outside any hash chain, to {@code out} (not closed). */
   public BundleMetadata writeTo(OutputStream out, BundleCodec codec) throws IOException {
+    return writeTo(out, BundleFormat.of(codec), null);
+  }
+
+  /**
+   * Writes the bundle to {@code out} (not closed), encrypted when the format has a master key,
+   * and returns its metadata.
+   *
+   * @param previousSha256 the hash of the partition's previous bundle ("" for none; null outside
+   *     a hash chain, e.g. snapshot chunks)
+   */
+  public BundleMetadata writeTo(OutputStream out, BundleFormat format, String previousSha256)
+      throws IOException {
     if (encoded.isEmpty()) {
       throw new IllegalStateException("an empty bundle is never written");
     }
     BundleMetadata meta = new BundleMetadata(topic, partition, firstOffset, lastOffset,
         firstPosition, lastPosition, encoded.size(), HexFormat.of().formatHex(sha256.digest()),
-        offsets.format());
+        offsets.format(), previousSha256);
+    if (!format.encrypted()) {
+      writeContainer(out, format.codec(), meta);
+      return meta;
+    }
+    ByteArrayOutputStream plain = new ByteArrayOutputStream((int) Math.min(encodedBytes, 1 << 26));
+    writeContainer(plain, format.codec(), meta);
+    out.write(BundleEnvelope.seal(plain.toByteArray(), meta, format.masterKey()));
+    return meta;
+  }
+
+  private void writeContainer(OutputStream out, BundleCodec codec, BundleMetadata meta)
+      throws IOException {
     DataFileWriter<T> file = new DataFileWriter<>(datumWriter);
     file.setCodec(codec.avro());
     meta.toHeader().forEach(file::setMeta);
@@ -100,7 +124,6 @@ public final class BundleWriter<T extends SpecificRecordBase> {
       file.appendEncoded(e.duplicate());
     }
     file.close();
-    return meta;
   }
 
   /** Keeps DataFileWriter.close() from closing the caller's stream. */

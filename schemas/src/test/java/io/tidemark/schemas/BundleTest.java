@@ -42,6 +42,47 @@ class BundleTest {
     assertThat(written.lastPosition().pos()).isEqualTo(49);
   }
 
+  @ParameterizedTest
+  @EnumSource(BundleCodec.class)
+  void theCodecIsNamedInTheFileSoReadersNeedNoSetting(BundleCodec codec) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writer(10).writeTo(out, codec);
+    try (org.apache.avro.file.DataFileStream<Object> file = new org.apache.avro.file.DataFileStream<>(
+        new ByteArrayInputStream(out.toByteArray()), new org.apache.avro.generic.GenericDatumReader<>())) {
+      assertThat(file.getMetaString("avro.codec"))
+          .isEqualTo(codec == BundleCodec.ZSTD ? "zstandard" : codec == BundleCodec.NONE ? "null"
+              : codec.name().toLowerCase());
+    }
+    assertThat(BundleCodec.parse(" Snappy ")).isEqualTo(BundleCodec.SNAPPY);
+    assertThatThrownBy(() -> BundleCodec.parse("lz4")).hasMessageContaining("zstd, snappy");
+  }
+
+  @Test
+  void theHashChainTravelsInTheHeader() throws IOException {
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    BundleMetadata a = writer(5).writeTo(first, BundleFormat.DEFAULT, "");
+    ByteArrayOutputStream second = new ByteArrayOutputStream();
+    BundleMetadata b = writer(5).writeTo(second, BundleFormat.DEFAULT, a.sha256());
+    assertThat(BundleMetadata.of(first.toByteArray(), "a").previousSha256()).isEmpty();
+    assertThat(BundleMetadata.of(second.toByteArray(), "b").previousSha256()).isEqualTo(a.sha256());
+    assertThat(b.sha256()).as("the chain is not part of the events' hash").isEqualTo(a.sha256());
+    assertThat(write(BundleCodec.NONE).previousSha256()).as("outside a chain").isNull();
+  }
+
+  @Test
+  void objectMetadataCarriesTheChainAndSpellsOutTheFirstBundle() throws IOException {
+    BundleMetadata first = writer(3).writeTo(new ByteArrayOutputStream(), BundleFormat.DEFAULT, "");
+    String key = BundleKeys.changeBundle("p", "t", 0, 0, 2);
+    BundleLink link = BundleLink.fromObjectMetadata(key, BundleLink.objectMetadata(first, null));
+    assertThat(BundleLink.objectMetadata(first, null)).containsEntry(BundleLink.PREVIOUS_SHA256, "none");
+    assertThat(link).isEqualTo(new BundleLink(key, first.sha256(), "", first.firstPosition(),
+        first.lastPosition(), null));
+    assertThat(link.firstOffset()).isZero();
+    assertThat(link.lastOffset()).isEqualTo(2);
+    assertThat(BundleLink.fromObjectMetadata(key, java.util.Map.of()).previousSha256())
+        .as("an object written before the chain existed").isNull();
+  }
+
   @Test
   void hashDoesNotDependOnCompression() throws IOException {
     assertThat(write(BundleCodec.ZSTD).sha256()).isEqualTo(write(BundleCodec.NONE).sha256());
@@ -59,6 +100,7 @@ class BundleTest {
     byte[] bytes = out.toByteArray();
     // The value of the last event's text column sits near the end, before the sync marker.
     int target = indexOf(bytes, "value-19".getBytes());
+    assertThat(target).isNotNegative();
     bytes[target + 6] = 'X';
 
     assertThatThrownBy(() -> {
@@ -102,6 +144,15 @@ class BundleTest {
     assertThat(a).isLessThan(b);
   }
 
+  static BundleWriter<ChangeEvent> writer(int n) {
+    BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
+    List<ChangeEvent> events = events(n);
+    for (int i = 0; i < events.size(); i++) {
+      writer.add(i, events.get(i));
+    }
+    return writer;
+  }
+
   private static BundleMetadata write(BundleCodec codec) throws IOException {
     BundleWriter<ChangeEvent> writer = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
     List<ChangeEvent> events = events(10);
@@ -125,7 +176,8 @@ class BundleTest {
     return events;
   }
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
+  /** Where {@code needle} starts in {@code haystack}; -1 when it does not occur. */
+  static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {
       for (int j = 0; j < needle.length; j++) {
@@ -135,6 +187,6 @@ class BundleTest {
       }
       return i;
     }
-    throw new AssertionError("not found");
+    return -1;
   }
 }

@@ -1,7 +1,10 @@
 package io.tidemark.sinks;
 
 import io.tidemark.schemas.BundleCodec;
+import io.tidemark.schemas.BundleFormat;
+import io.tidemark.schemas.MasterKey;
 import io.tidemark.schemas.TopicNames;
+import io.tidemark.sinks.s3.S3BundleStore;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,46 +16,80 @@ import java.util.Objects;
  * @param bucket the S3 bucket
  * @param prefix the repository prefix inside the bucket ("" for the root)
  * @param flush when batches become bundles
- * @param codec bundle compression
+ * @param format bundle compression and, with a master key, client-side encryption
  * @param pollTimeout longest wait for records in one poll; bounds how late an AGE flush can be
  * @param backoff retries of one upload before the bundle goes to the spool
  * @param maxConsecutiveFailures failed uploads in a row after which the worker shuts down in
  *     order (stops intake, spools every batch, commits, stops)
+ * @param multipartThreshold bundles of this many bytes or more are uploaded in parts of this size
+ *     (at least 5 MiB)
  */
 public record SinkSettings(
     TopicNames topics, String bootstrapServers, String bucket, String prefix, FlushPolicy flush,
-    BundleCodec codec, Duration pollTimeout, Backoff backoff, int maxConsecutiveFailures) {
+    BundleFormat format, Duration pollTimeout, Backoff backoff, int maxConsecutiveFailures,
+    long multipartThreshold) {
 
   public SinkSettings {
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(backoff, "backoff");
+    Objects.requireNonNull(format, "format");
+    if (multipartThreshold < MIN_MULTIPART_THRESHOLD) {
+      throw new IllegalArgumentException("multipartThreshold must be at least 5 MiB (S3's smallest"
+          + " part), not " + multipartThreshold + " bytes");
+    }
     if (maxConsecutiveFailures < 1) {
       throw new IllegalArgumentException("maxConsecutiveFailures must be at least 1");
     }
   }
 
-  /** The usual settings for a source, bucket and prefix. */
+  /** Bundles from this size on go up in parts: 16 MiB. */
+  public static final long DEFAULT_MULTIPART_THRESHOLD = S3BundleStore.DEFAULT_MULTIPART_THRESHOLD;
+  private static final long MIN_MULTIPART_THRESHOLD = 5L * 1024 * 1024;
+
+  /** The usual settings for a source, bucket and prefix: zstd, plain, parts from 16 MiB. */
   public static SinkSettings defaults(TopicNames topics, String bootstrapServers, String bucket,
       String prefix) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, FlushPolicy.DEFAULT,
-        BundleCodec.ZSTD, Duration.ofMillis(500), Backoff.DEFAULT, 5);
+        BundleFormat.DEFAULT, Duration.ofMillis(500), Backoff.DEFAULT, 5,
+        DEFAULT_MULTIPART_THRESHOLD);
   }
 
   public SinkSettings withFlush(FlushPolicy policy) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, policy, codec, pollTimeout,
-        backoff, maxConsecutiveFailures);
-  }
-
-  public SinkSettings withCodec(BundleCodec compression) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, compression,
-        pollTimeout, backoff, maxConsecutiveFailures);
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, policy, format, pollTimeout,
+        backoff, maxConsecutiveFailures, multipartThreshold);
   }
 
   public SinkSettings withBackoff(Backoff retries, int maxFailuresInARow) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, codec, pollTimeout,
-        retries, maxFailuresInARow);
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+        retries, maxFailuresInARow, multipartThreshold);
+  }
+
+  /**
+   * Bundles compressed with {@code codec}.
+   */
+  public SinkSettings withCodec(BundleCodec codec) {
+    return withFormat(new BundleFormat(codec, format.masterKey()));
+  }
+
+  /**
+   * Bundles encrypted with {@code masterKey} (null: plain). The app maps
+   * {@code TIDEMARK_MASTER_KEY_FILE} / {@code TIDEMARK_MASTER_KEY} to it through
+   * {@link MasterKey#load}.
+   */
+  public SinkSettings withMasterKey(MasterKey masterKey) {
+    return withFormat(new BundleFormat(format.codec(), masterKey));
+  }
+
+  private SinkSettings withFormat(BundleFormat bundles) {
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, bundles, pollTimeout,
+        backoff, maxConsecutiveFailures, multipartThreshold);
+  }
+
+  public SinkSettings withMultipartThreshold(long bytes) {
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+        backoff, maxConsecutiveFailures, bytes);
   }
 
   /** All workers of one source form one consumer group. */

@@ -13,14 +13,18 @@ import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.SnapshotRecord;
 import io.tidemark.schemas.avro.SnapshotRecordKind;
+import io.tidemark.sinks.internal.BundleConflictException;
 import io.tidemark.sinks.internal.DurableStore;
 import io.tidemark.sinks.internal.PartitionBatch;
+import io.tidemark.sinks.internal.PartitionStart;
 import io.tidemark.sinks.internal.PendingBundle;
+import io.tidemark.sinks.internal.SinkConsumer;
 import io.tidemark.sinks.s3.S3BundleStore;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +33,12 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Change events capture replayed (after a reconnect or restart, at new offsets) are dropped
  * by a {@link Deduplicator} seeded, when a partition is assigned, from the newest durable
- * bundle of that partition.
+ * bundle of that partition; so is the hash chain (each change bundle records the hash of the
+ * partition's previous one). A different object already at a bundle's key stops that partition
+ * alone, loudly and uncommitted; an identical one counts as uploaded.
  *
  * <p>When neither S3 nor the spool can take a bundle, the worker pauses its partitions and
  * retries, holding the bundle; it never drops one. After
@@ -71,6 +75,10 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final Map<TopicPartition, PendingBundle> blocked = new LinkedHashMap<>();
   /** The offset this worker last committed per partition it holds. */
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  /** The hash each partition's next change bundle chains to ("" none yet, null unknown). */
+  private final Map<TopicPartition, String> chainHeads = new HashMap<>();
+  /** Partitions stopped by a conflicting object at a key: paused, never committed. */
+  private final Set<TopicPartition> conflicted = new HashSet<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Deduplicator dedupe;
   private final AtomicLong entries = new AtomicLong();
@@ -85,18 +93,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
     this.clock = clock;
     this.dedupe = new Deduplicator(Deduplicator.DEFAULT_CACHE_SIZE);
-    // Fetch sizes stay at Kafka's defaults on purpose: a record batch larger than
-    // max.partition.fetch.bytes (1 MiB) or fetch.max.bytes (50 MiB) is still returned when it
-    // comes first in its fetch (KIP-74), so every event capture can write (up to 64 MiB) arrives.
-    // TypeRoundTripIT carries incompressible events of 32 and 48 MiB.
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, settings.groupId(),
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = SinkConsumer.create(settings.bootstrapServers(), settings.groupId());
   }
 
   @Override
@@ -153,6 +150,9 @@ public final class SinkWorker implements Runnable, AutoCloseable {
 
   private void accept(ConsumerRecord<byte[], byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    if (conflicted.contains(tp)) {
+      return; // fetched before the pause; stays in Kafka, uncommitted
+    }
     if (r.topic().equals(settings.topics().changes())) {
       ChangeEvent event = KafkaCodec.CHANGES.deserialize(r.value());
       if (dedupe.isDuplicate(tp.toString(), event)) {
@@ -175,8 +175,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       flush(tp, batch, FlushReason.SNAPSHOT_END);
     }
     String key = SnapshotKeys.manifest(settings.prefix(), record.getSnapshotId());
-    store(new PendingBundle(tp, key, Manifests.toJson(record.getManifest()), r.offset() + 1,
-        0, FlushReason.SNAPSHOT_END));
+    store(PendingBundle.manifest(tp, key, Manifests.toJson(record.getManifest()), r.offset() + 1));
   }
 
   @SuppressWarnings("unchecked")
@@ -206,7 +205,14 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   }
 
   private void flush(TopicPartition tp, PartitionBatch<?> batch, FlushReason reason) {
-    store(PendingBundle.of(tp, batch, settings.prefix(), settings.codec(), reason));
+    PendingBundle bundle = PendingBundle.of(tp, batch, settings.prefix(), settings.format(),
+        chainHeads.get(tp), reason);
+    if (batch.snapshotId() == null) {
+      // The next bundle follows this one whether it lands now or after a retry; if it never
+      // does (partition revoked), the next owner learns the chain from what is durable.
+      chainHeads.put(tp, bundle.sha256());
+    }
+    store(bundle);
   }
 
   /** Makes the bundle durable and commits, or holds it and pauses intake when nothing can. */
@@ -219,6 +225,9 @@ public final class SinkWorker implements Runnable, AutoCloseable {
           e.getMessage());
       blocked.put(bundle.partition(), bundle);
       consumer.pause(consumer.assignment());
+      return;
+    } catch (BundleConflictException e) {
+      stopPartition(bundle.partition(), e);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -243,7 +252,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     for (TopicPartition tp : consumer.assignment()) {
       PartitionBatch<?> b = batches.get(tp);
       Long done = committed.get(tp);
-      if ((b == null || b.events() == 0) && done != null && !blocked.containsKey(tp)) {
+      if ((b == null || b.events() == 0) && done != null && !blocked.containsKey(tp)
+          && !conflicted.contains(tp)) {
         long position = consumer.position(tp);
         if (position > done) {
           ahead.put(tp, new OffsetAndMetadata(position));
@@ -256,6 +266,18 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     }
   }
 
+  /**
+   * A conflicting object stops only its partition: nothing of it is committed, so a restart (or
+   * the partition's next owner) meets the same key and the same error, while the other
+   * partitions go on.
+   */
+  private void stopPartition(TopicPartition tp, BundleConflictException e) {
+    log.error("PARTITION {} STOPPED: {}", tp, e.getMessage());
+    conflicted.add(tp); // its batch was taken into the bundle; later records are ignored
+    blocked.remove(tp);
+    consumer.pause(Set.of(tp));
+  }
+
   private void retryBlocked() {
     if (blocked.isEmpty()) {
       return;
@@ -265,7 +287,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       store(b);
     }
     if (blocked.isEmpty()) {
-      consumer.resume(consumer.paused());
+      consumer.resume(consumer.paused().stream().filter(tp -> !conflicted.contains(tp)).toList());
       log.info("bundles durable again; intake resumed");
     }
   }
@@ -289,6 +311,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         }
         blocked.remove(tp); // not committed: the partition's next owner reads it again
         committed.remove(tp);
+        chainHeads.remove(tp);
+        conflicted.remove(tp);
         dedupe.forget(tp.toString());
       }
     }
@@ -301,8 +325,10 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         OffsetAndMetadata o = atStart.get(tp);
         committed.put(tp, o == null ? -1L : o.offset());
         if (tp.topic().equals(settings.topics().changes())) {
-          store.newestPosition(BundleKeys.changeBundlesOf(settings.prefix(), tp.topic(),
-              tp.partition())).ifPresent(p -> dedupe.seed(tp.toString(), p));
+          PartitionStart start = store.start(BundleKeys.changeBundlesOf(settings.prefix(),
+              tp.topic(), tp.partition()));
+          start.newestPosition().ifPresent(p -> dedupe.seed(tp.toString(), p));
+          chainHeads.put(tp, start.previousSha256());
         }
       }
     }

@@ -52,7 +52,13 @@ public enum ConfigKey {
       FlushPolicy.DEFAULT.maxAge().toSeconds() + "s",
       "... or when its oldest event is this old"),
   COMPRESSION("sink.compression", "TIDEMARK_COMPRESSION", "zstd",
-      "bundle compression: zstd, deflate or none"),
+      "bundle compression: zstd, snappy, deflate or none"),
+  MASTER_KEY_FILE("encryption.master-key-file", "TIDEMARK_MASTER_KEY_FILE", "",
+      "a file with the 256-bit master key (32 bytes, 64 hex digits or base64): bundles are"
+          + " encrypted with AES-256-GCM under a data key per bundle that this key wraps;"
+          + " restore needs the same key; empty: bundles are not encrypted"),
+  MASTER_KEY(null, "TIDEMARK_MASTER_KEY", null,
+      "the master key as 64 hex digits or base64, instead of a file"),
   SPOOL_MAX("sink.spool-max", "TIDEMARK_SPOOL_MAX", "10GiB",
       "the most the spool may hold while the repository is unreachable; when full, intake stops"),
   MAX_FAILURES("sink.max-failures", "TIDEMARK_MAX_FAILURES", "5",

@@ -1,5 +1,6 @@
 package io.tidemark.app.config;
 
+import io.tidemark.schemas.MasterKey;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -203,6 +204,21 @@ public final class ConfigReader {
     }
     problems.add(ConfigKey.REPOSITORY.label() + " is '" + url + "': write s3://BUCKET/PREFIX or"
         + " file:///ABSOLUTE/PATH");
+    return null;
+  }
+
+  /** The master key that encrypts bundles, from its file or the environment; null for none. */
+  public MasterKey masterKey() {
+    try {
+      return MasterKey.load(raw.get(ConfigKey.MASTER_KEY_FILE).map(Path::of).orElse(null),
+          raw.get(ConfigKey.MASTER_KEY).orElse(null), ConfigKey.MASTER_KEY_FILE.label(),
+          ConfigKey.MASTER_KEY.env());
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    } catch (java.io.IOException e) {
+      problems.add("cannot read the master key file (" + e.getMessage() + "): give "
+          + ConfigKey.MASTER_KEY_FILE.label() + " a readable file");
+    }
     return null;
   }
 

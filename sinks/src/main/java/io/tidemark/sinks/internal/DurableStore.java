@@ -4,8 +4,8 @@ import io.tidemark.filecache.CorruptSpoolEntryException;
 import io.tidemark.filecache.Spool;
 import io.tidemark.filecache.SpoolEntry;
 import io.tidemark.filecache.SpoolFullException;
+import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleMetadata;
-import io.tidemark.schemas.SourcePosition;
 import io.tidemark.sinks.Backoff;
 import io.tidemark.sinks.s3.FailureKind;
 import io.tidemark.sinks.s3.S3BundleStore;
@@ -58,6 +58,7 @@ public final class DurableStore {
   /**
    * Makes {@code body} durable at {@code key}.
    *
+   * @throws BundleConflictException when a different bundle holds the key
    * @throws SpoolFullException when S3 fails and the spool has no room: nothing is durable
    */
   public Result put(String key, byte[] body) throws SpoolFullException, InterruptedException {
@@ -78,7 +79,8 @@ public final class DurableStore {
 
   /**
    * Uploads spooled bundles, oldest first, until the spool is empty or S3 fails again (then the
-   * next try waits a backoff). Returns the number uploaded.
+   * next try waits a backoff). Returns the number uploaded. A conflict at a spooled bundle's key
+   * ({@link BundleConflictException}) is thrown: the spool drains in order, so nothing passes it.
    */
   public int drain() throws CorruptSpoolEntryException {
     int drained = 0;
@@ -113,32 +115,35 @@ public final class DurableStore {
   }
 
   /**
-   * The newest source position durable for one partition, in S3 or still in the spool: what
-   * the duplicate filter starts from after a restart or a rebalance.
+   * Where one partition stands, from its newest durable bundle in the spool (spooled bundles are
+   * newer than anything uploaded for the partition) or else in S3: what the duplicate filter and
+   * the hash chain start from after a restart or a rebalance.
    */
-  public Optional<SourcePosition> newestPosition(String keyPrefix) {
-    Optional<SourcePosition> newest = Optional.empty();
-    for (SpoolEntry e : spool.entries()) {
-      if (e.key().startsWith(keyPrefix) && e.key().endsWith(".avro")) {
-        try {
-          SourcePosition p = BundleMetadata.of(spool.read(e), e.key()).lastPosition();
-          newest = newest.filter(n -> n.compareTo(p) >= 0).or(() -> Optional.of(p));
-        } catch (IOException io) {
-          throw new UncheckedIOException("cannot read spool entry " + e.file(), io);
-        }
+  public PartitionStart start(String keyPrefix) {
+    SpoolEntry newest = null;
+    for (SpoolEntry e : spool.entries()) { // in append order
+      if (e.key().startsWith(keyPrefix) && BundleKeys.isBundle(e.key())) {
+        newest = e;
       }
     }
-    if (newest.isPresent()) {
-      return newest; // spooled bundles are newer than anything uploaded for the partition
+    if (newest != null) {
+      try {
+        BundleMetadata m = BundleMetadata.of(spool.read(newest), newest.key());
+        return new PartitionStart(Optional.of(m.lastPosition()), m.sha256());
+      } catch (IOException io) {
+        throw new UncheckedIOException("cannot read spool entry " + newest.file(), io);
+      }
     }
     try {
-      return s3.newestPosition(keyPrefix);
+      return s3.newestBundle(keyPrefix).map(b -> new PartitionStart(
+          Optional.ofNullable(b.lastPosition()), b.sha256())).orElse(PartitionStart.EMPTY);
     } catch (RuntimeException e) {
       if (FailureKind.of(e) == FailureKind.FATAL) {
         throw e;
       }
-      log.warn("S3 unreachable; duplicates of {} are filtered from this run on only", keyPrefix);
-      return Optional.empty();
+      log.warn("S3 unreachable; duplicates of {} are filtered from this run on only, and its next"
+          + " bundle records no previous hash", keyPrefix);
+      return PartitionStart.UNKNOWN;
     }
   }
 
@@ -178,9 +183,7 @@ public final class DurableStore {
       return false;
     }
     if (outcome instanceof UploadOutcome.Conflict c) {
-      throw new IllegalStateException(c.key() + " already holds a different object (sha256 "
-          + c.existingSha256() + ", ours " + c.bundleSha256() + "); the sink stops. Do two"
-          + " repositories share one prefix?");
+      throw new BundleConflictException(c.key(), c.existingSha256(), c.bundleSha256());
     }
     consecutiveFailures = 0;
     return true;

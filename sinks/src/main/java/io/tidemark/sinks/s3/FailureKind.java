@@ -17,7 +17,10 @@ public enum FailureKind {
   public static FailureKind of(Throwable failure) {
     if (failure instanceof S3Exception s3) {
       int status = s3.statusCode();
-      return status >= 500 || status == 408 || status == 429 ? RETRIABLE : FATAL;
+      // 501: the store lacks a feature we rely on (e.g. a conditional CompleteMultipartUpload
+      // on an S3Proxy back end without it); retrying and spooling would only hide that.
+      return status == 501 ? FATAL
+          : status >= 500 || status == 408 || status == 429 ? RETRIABLE : FATAL;
     }
     if (failure instanceof SdkClientException || failure instanceof java.io.IOException
         || failure instanceof java.io.UncheckedIOException) {
