@@ -6,6 +6,7 @@ import io.tidemark.app.config.Repository;
 import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Retention;
 import io.tidemark.restore.SnapshotCatalog;
+import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.sinks.s3.S3BundleStore;
 import java.time.Duration;
@@ -90,6 +91,10 @@ final class PruneCommand implements Callable<Integer> {
     for (String id : gone) {
       store.deleteAll(SnapshotKeys.root(access.prefix()) + id + "/");
     }
+    Map<String, String> lastPerPartition = new java.util.TreeMap<>();
+    bundles.forEach(key -> lastPerPartition.merge(BundleKeys.prunedMarker(key), key,
+        (a, b) -> a.compareTo(b) > 0 ? a : b));
+    lastPerPartition.values().forEach(store::markPruned); // before the bundles go
     store.delete(bundles);
     System.out.println("pruned " + gone.size() + " snapshots and " + bundles.size()
         + " change bundles");

@@ -267,6 +267,26 @@ class CommandsIT {
   }
 
   @Test
+  void aSinkOnlyProcessJoinsWithoutASourceAndStopsInOrder() throws Exception {
+    String bucket = "sink-" + UUID.randomUUID().toString().substring(0, 8);
+    s3Server.createBucket(bucket);
+    int port = freePort();
+    URI api = URI.create("http://127.0.0.1:" + port);
+    try (JavaProcess sinkOnly = s3Cli(bucket).env("TIDEMARK_HTTP", "127.0.0.1:" + port)
+        .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+        .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1")
+        .env("TIDEMARK_SOURCE_NAME", "sinkonly" + UUID.randomUUID().toString().substring(0, 6))
+        .env("MYSQL_BACKUP_DIR", work.resolve("sink-state").toString())
+        .start("run", "--role", "sink")) {
+      sinkOnly.awaitOutput("status on http://127.0.0.1:" + port, Duration.ofMinutes(2));
+      JsonNode status = get(api, "/status");
+      assertThat(status.path("role").asText()).isEqualTo("sink");
+      assertThat(status.path("mode").asText()).isEqualTo("sink");
+      assertThat(sinkOnly.stop(Duration.ofMinutes(1))).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
   void demoRunsEndToEndWithoutConfiguration() throws Exception {
     Result r = new Cli().run("demo", "--transactions", "100");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);

@@ -21,23 +21,31 @@ public final class BundleCatalog {
   private final Map<String, List<String>> byPartition;
   private Map<String, List<BundleLink>> links;
 
-  private BundleCatalog(String bucket, Map<String, List<String>> byPartition) {
+  private final Map<String, String> prunedMarkers;
+
+  private BundleCatalog(String bucket, Map<String, List<String>> byPartition,
+      Map<String, String> prunedMarkers) {
     this.bucket = bucket;
     this.byPartition = byPartition;
+    this.prunedMarkers = prunedMarkers;
   }
 
   public static BundleCatalog read(S3Client s3, String bucket, String prefix) {
     String root = BundleKeys.changesRoot(prefix);
     Map<String, List<String>> byPartition = new TreeMap<>();
+    Map<String, String> pruned = new TreeMap<>();
     for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(root)).contents()) {
       String key = o.key();
+      String partition = key.substring(root.length(), Math.max(root.length(),
+          key.lastIndexOf('/')));
       if (BundleKeys.isBundle(key)) {
-        String partition = key.substring(root.length(), key.lastIndexOf('/'));
         byPartition.computeIfAbsent(partition, p -> new ArrayList<>()).add(key);
+      } else if (BundleKeys.isPrunedMarker(key)) {
+        pruned.put(partition, key);
       }
     }
     byPartition.values().forEach(keys -> keys.sort(null));
-    return new BundleCatalog(bucket, byPartition);
+    return new BundleCatalog(bucket, byPartition, pruned);
   }
 
   /** Bundle keys per "topic/partition", each list in offset order. */
@@ -68,6 +76,18 @@ public final class BundleCatalog {
   public List<SourcePosition> newestPositions(S3Client s3) {
     return links(s3).values().stream().map(l -> l.get(l.size() - 1).lastPosition())
         .filter(Objects::nonNull).toList();
+  }
+
+  /**
+   * Per partition that {@code prune} thinned, the link of the last bundle it deleted there:
+   * where the hash chain of the bundles kept begins.
+   */
+  public Map<String, BundleLink> prunedThrough(S3Client s3) {
+    Map<String, BundleLink> through = new TreeMap<>();
+    prunedMarkers.forEach((partition, key) -> through.put(partition,
+        BundleLink.fromObjectMetadata(key, s3.headObject(b -> b.bucket(bucket).key(key))
+            .metadata())));
+    return through;
   }
 
   /**

@@ -19,21 +19,29 @@ import java.util.Set;
  * both satisfy it. A link is not checked when it records nothing (bundles of format 1, a writer
  * that could not reach S3 when the partition was assigned) or names "" (the writer knew no
  * earlier bundle). A missing predecessor is harmless when the bundle naming it starts at or before
- * the restore's start: everything missing lies inside the snapshot.
+ * the restore's start, or when {@code prune} deleted it (its marker keeps the link) and it ended
+ * at or before the start: everything missing lies inside the snapshot.
  */
 final class BundleChain {
   private BundleChain() {}
 
   /**
    * @param partitions every bundle per partition, in key (offset) order
+   * @param pruned per partition, the last bundle {@code prune} deleted there
    * @param start the snapshot position replay starts after
    * @param where the repository, for the message
    * @throws IllegalStateException naming the partition, the offsets around the gap and the fix
    */
-  static void check(Map<String, List<BundleLink>> partitions, SourcePosition start, String where) {
+  static void check(Map<String, List<BundleLink>> partitions, Map<String, BundleLink> pruned,
+      SourcePosition start, String where) {
     partitions.forEach((partition, links) -> {
       Set<String> hashes = new HashSet<>();
       links.stream().map(BundleLink::sha256).filter(Objects::nonNull).forEach(hashes::add);
+      BundleLink deleted = pruned.get(partition);
+      if (deleted != null && deleted.sha256() != null && deleted.lastPosition() != null
+          && deleted.lastPosition().compareTo(start) <= 0) {
+        hashes.add(deleted.sha256());
+      }
       long before = -1;
       for (BundleLink b : links) {
         String previous = b.previousSha256();

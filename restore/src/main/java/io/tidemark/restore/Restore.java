@@ -90,8 +90,8 @@ public final class Restore {
       Optional<Checkpoint.State> checkpoint = Checkpoint.read(c);
       SnapshotManifest snapshot = RestorePlan.snapshot(settings, snapshots, checkpoint, where());
       RestorePlan.checkRange(settings.until(), snapshot, changes.newestPositions(s3), where());
-      BundleChain.check(changes.links(s3), SourcePosition.fromAvro(snapshot.getPosition()),
-          where());
+      BundleChain.check(changes.links(s3), changes.prunedThrough(s3),
+          SourcePosition.fromAvro(snapshot.getPosition()), where());
       requireKeys(changes, snapshot);
       progress.rowsTotal(snapshot.getTables().stream().mapToLong(TableManifest::getRows).sum());
       Phase phase = checkpoint.map(Checkpoint.State::phase).orElse(null);

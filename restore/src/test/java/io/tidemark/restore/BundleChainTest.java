@@ -42,6 +42,19 @@ class BundleChainTest {
   }
 
   @Test
+  void aBundleDeletedByPruneBeforeTheSnapshotStillAnchorsTheChain() {
+    List<BundleLink> kept = List.of(link(10, 19, "b", "a"), link(20, 29, "c", "b"));
+    BundleLink prunedBeforeSnapshot = new BundleLink("p/changes/src.changes/1/pruned-through",
+        "a", "", position(0), position(4), null);
+    assertThatCode(() -> check(kept, Map.of("src.changes/1", prunedBeforeSnapshot)))
+        .doesNotThrowAnyException();
+    BundleLink prunedAfterSnapshot = new BundleLink("p/changes/src.changes/1/pruned-through",
+        "a", "", position(0), position(9), null);
+    assertThatThrownBy(() -> check(kept, Map.of("src.changes/1", prunedAfterSnapshot)))
+        .as("changes after the snapshot were deleted").hasMessageContaining("misses a bundle");
+  }
+
+  @Test
   void overlappingBundlesOfARetriedUploadKeepTheChainSound() {
     // 0-2 landed, the worker crashed before committing; the next owner learned 0-2 as the newest
     // and re-batched the same offsets as 0-1 and 2-4; another worker chained to 0-2 as well.
@@ -57,7 +70,11 @@ class BundleChainTest {
   }
 
   private static void check(List<BundleLink> partition) {
-    BundleChain.check(Map.of("src.changes/1", partition), SNAPSHOT, "s3://b/p");
+    check(partition, Map.of());
+  }
+
+  private static void check(List<BundleLink> partition, Map<String, BundleLink> pruned) {
+    BundleChain.check(Map.of("src.changes/1", partition), pruned, SNAPSHOT, "s3://b/p");
   }
 
   private static BundleLink link(long first, long last, String sha, String previous) {

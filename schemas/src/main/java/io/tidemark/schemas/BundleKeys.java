@@ -13,6 +13,7 @@ public final class BundleKeys {
   /** S3 object metadata of a change bundle: its last source position, {@code format()}ted. */
   public static final String LAST_POSITION_METADATA = "tidemark-last-position";
   private static final String SUFFIX = ".avro";
+  private static final String PRUNED_MARKER = "pruned-through";
 
   public static String changeBundle(String prefix, String topic, int partition, long first, long last) {
     return String.format("%s%s%s/%d/%020d-%020d%s", normalize(prefix), CHANGES, topic, partition,
@@ -38,6 +39,21 @@ public final class BundleKeys {
     }
     return new long[] {Long.parseLong(name.substring(0, dash)),
         Long.parseLong(name.substring(dash + 1, name.length() - SUFFIX.length()))};
+  }
+
+  /**
+   * The marker {@code prune} leaves in a partition's folder: an empty object whose metadata is
+   * that of the last bundle it deleted there, so the hash chain of the bundles kept still
+   * starts from a known link.
+   *
+   * @param bundleKey any bundle key of the partition
+   */
+  public static String prunedMarker(String bundleKey) {
+    return bundleKey.substring(0, bundleKey.lastIndexOf('/') + 1) + PRUNED_MARKER;
+  }
+
+  public static boolean isPrunedMarker(String key) {
+    return key.endsWith("/" + PRUNED_MARKER);
   }
 
   public static boolean isBundle(String key) {

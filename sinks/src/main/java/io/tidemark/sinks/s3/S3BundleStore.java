@@ -141,4 +141,16 @@ public final class S3BundleStore {
       s3.deleteObject(b -> b.bucket(bucket).key(key));
     }
   }
+
+  /**
+   * Before {@code prune} deletes a partition's leading bundles, it keeps the link of the last
+   * one: an empty marker object with that bundle's metadata (hash, positions), overwritten by
+   * each later prune.
+   */
+  public void markPruned(String lastDeletedBundle) {
+    Map<String, String> metadata = s3.headObject(b -> b.bucket(bucket).key(lastDeletedBundle))
+        .metadata();
+    s3.putObject(b -> b.bucket(bucket).key(BundleKeys.prunedMarker(lastDeletedBundle))
+        .metadata(metadata), RequestBody.empty());
+  }
 }
