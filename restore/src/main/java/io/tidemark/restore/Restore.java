@@ -126,6 +126,7 @@ public final class Restore {
       SourcePosition resumed = checkpoint.map(Checkpoint.State::replayedUpTo).orElse(null);
       SourcePosition from = resumed != null && resumed.compareTo(start) > 0 ? resumed : start;
       c.setAutoCommit(false);
+      EventApplier.enforceForeignKeys(c);
       Replayer replayer = new Replayer(c, resumed != null);
       SourcePosition reached = replayer.replay(
           new MergedEvents(changes.bundlesByPartition().values(), this::open), from,

@@ -13,6 +13,12 @@ import org.apache.kafka.connect.source.SourceRecord;
  * never travel further than this class.
  */
 public final class RecordConverter {
+  /**
+   * Debezium splits an update of a primary key into a delete of the old key and an insert of the
+   * new one, at one binlog position; the insert carries this header.
+   */
+  static final String OLD_KEY_HEADER = "__debezium.oldkey";
+
   private RecordConverter() {}
 
   /** The event of a data or schema change record; empty for heartbeats and tombstones. */
@@ -30,8 +36,9 @@ public final class RecordConverter {
     Struct key = record.key() instanceof Struct k ? k : null;
     Struct transaction = value.schema().field("transaction") == null
         ? null : value.getStruct("transaction");
+    boolean insertHalf = record.headers().lastWithName(OLD_KEY_HEADER) != null;
     return Optional.of(ChangeEvent.newBuilder()
-        .setPosition(position(source).toAvro())
+        .setPosition(position(source, insertHalf).toAvro())
         .setTransactionId(transaction == null ? null : transaction.getString("id"))
         .setTransactionOrder(transaction == null ? 0 : transaction.getInt64("total_order"))
         .setDatabase(source.getString("db"))
@@ -47,7 +54,7 @@ public final class RecordConverter {
     Struct source = value.getStruct("source");
     String table = source.getString("table");
     return ChangeEvent.newBuilder()
-        .setPosition(position(source).toAvro())
+        .setPosition(position(source, false).toAvro())
         .setDatabase(value.getString("databaseName"))
         .setTable(table == null || table.isEmpty() ? null : table)
         .setOperation(Operation.DDL)
@@ -72,15 +79,21 @@ public final class RecordConverter {
         seconds instanceof Number n ? n.longValue() * 1000 : 0, false));
   }
 
-  static SourcePosition position(Struct source) {
+  /**
+   * The event's position. Its row is 2 × the row's index inside its binlog event, plus 1 for the
+   * insert half of a primary-key update, so the two halves of such an update are distinct events
+   * in replay order (delete, then insert) and dedupe never mistakes one for the other.
+   */
+  static SourcePosition position(Struct source, boolean insertHalfOfKeyChange) {
     Object snapshot = source.get("snapshot");
-    Integer row = source.getInt32("row");
+    Integer index = source.getInt32("row");
+    int row = 2 * (index == null ? 0 : index) + (insertHalfOfKeyChange ? 1 : 0);
     Long serverId = source.getInt64("server_id");
     return new SourcePosition(
         serverId == null ? 0 : serverId,
         source.getString("file"),
         source.getInt64("pos"),
-        row == null ? 0 : row,
+        row,
         source.schema().field("gtid") == null ? null : source.getString("gtid"),
         source.getInt64("ts_ms"),
         snapshot != null && !"false".equals(snapshot.toString()));

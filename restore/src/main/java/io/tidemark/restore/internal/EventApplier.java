@@ -24,16 +24,20 @@ import java.util.stream.Collectors;
  */
 public final class EventApplier {
   private static final int UNKNOWN_DATABASE = 1049;
+  /** A row still referenced (1451, 1217) or a reference without its row (1452, 1216). */
+  private static final Set<Integer> FOREIGN_KEY_ERRORS = Set.of(1451, 1452, 1216, 1217);
   private static final Pattern DATABASE_DDL =
       Pattern.compile("(CREATE|DROP|ALTER)\\s+(DATABASE|SCHEMA)\\b", Pattern.CASE_INSENSITIVE);
 
   private final Connection target;
   private final PacketLimit packetLimit;
+  private final GeneratedColumns generated;
 
   /** Reads the target's max_allowed_packet, against which every statement is measured. */
   public EventApplier(Connection target) throws SQLException {
     this.target = target;
     this.packetLimit = PacketLimit.of(target);
+    this.generated = new GeneratedColumns(target);
   }
 
   /** Session settings for replay: UTC for TIMESTAMP text, no FK checks, exact inserts. */
@@ -45,7 +49,40 @@ public final class EventApplier {
     }
   }
 
+  /**
+   * Replay keeps foreign-key checks on, as a replica does: the binlog does not carry the rows an
+   * ON DELETE/UPDATE CASCADE or SET NULL changed on the source, so the target must run those
+   * actions itself. (Snapshot loading keeps them off: chunks load in any order.)
+   */
+  public static void enforceForeignKeys(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("SET foreign_key_checks = 1");
+    }
+  }
+
+  /**
+   * Applies one event. A row the source wrote with foreign-key checks off (an orphan, or a
+   * parent deleted before its children) is applied the same way here.
+   */
   public void apply(ChangeEvent e) throws SQLException {
+    try {
+      applyChecked(e);
+    } catch (SQLException ex) {
+      if (!FOREIGN_KEY_ERRORS.contains(ex.getErrorCode())) {
+        throw ex;
+      }
+      try (Statement s = target.createStatement()) {
+        s.execute("SET foreign_key_checks = 0");
+        try {
+          applyChecked(e);
+        } finally {
+          s.execute("SET foreign_key_checks = 1");
+        }
+      }
+    }
+  }
+
+  private void applyChecked(ChangeEvent e) throws SQLException {
     switch (e.getOperation()) {
       case SNAPSHOT_ROW, INSERT -> insert(e);
       case UPDATE -> update(e);
@@ -56,7 +93,7 @@ public final class EventApplier {
   }
 
   private void insert(ChangeEvent e) throws SQLException {
-    List<Column> after = e.getAfter();
+    List<Column> after = writable(e, e.getAfter());
     String sql = "INSERT INTO " + table(e) + " (" + names(after, ", ") + ") VALUES ("
         + after.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
     packetLimit.check(e, sql, after);
@@ -67,19 +104,20 @@ public final class EventApplier {
   }
 
   private void update(ChangeEvent e) throws SQLException {
-    List<Column> where = locator(e);
-    String sql = "UPDATE " + table(e) + " SET " + names(e.getAfter(), " = ?, ") + " = ? WHERE "
+    List<Column> where = writable(e, locator(e));
+    List<Column> after = writable(e, e.getAfter());
+    String sql = "UPDATE " + table(e) + " SET " + names(after, " = ?, ") + " = ? WHERE "
         + conditions(where) + " LIMIT 1";
-    packetLimit.check(e, sql, concat(e.getAfter(), where));
+    packetLimit.check(e, sql, concat(after, where));
     try (PreparedStatement ps = target.prepareStatement(sql)) {
-      int next = Binding.bind(ps, 1, e.getAfter());
+      int next = Binding.bind(ps, 1, after);
       Binding.bind(ps, next, where);
       expectOneRow(e, ps.executeUpdate());
     }
   }
 
   private void delete(ChangeEvent e) throws SQLException {
-    List<Column> where = locator(e);
+    List<Column> where = writable(e, locator(e));
     String sql = "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1";
     packetLimit.check(e, sql, where);
     try (PreparedStatement ps = target.prepareStatement(sql)) {
@@ -94,6 +132,7 @@ public final class EventApplier {
     if (verb.startsWith("SET ") || verb.startsWith("USE ")) {
       return; // session state of the source's DDL connection, not a schema change
     }
+    generated.forget();
     try (Statement s = target.createStatement()) {
       if (!e.getDatabase().isEmpty() && !DATABASE_DDL.matcher(ddl).lookingAt()) {
         useIfExists(s, e.getDatabase());
@@ -115,6 +154,11 @@ public final class EventApplier {
         throw e;
       }
     }
+  }
+
+  /** The columns the server lets us write: all but the generated ones. */
+  private List<Column> writable(ChangeEvent e, List<Column> columns) throws SQLException {
+    return generated.writable(e.getDatabase(), e.getTable(), columns);
   }
 
   /** The before image's key columns, or the whole before image for a table without a key. */

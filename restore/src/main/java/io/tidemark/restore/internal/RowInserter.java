@@ -22,6 +22,7 @@ final class RowInserter {
 
   private final Connection c;
   private final PacketLimit limit;
+  private final GeneratedColumns generated;
   private final List<List<Column>> pending = new ArrayList<>();
   private String table;
   private long pendingBytes;
@@ -29,9 +30,11 @@ final class RowInserter {
   RowInserter(Connection c) throws SQLException {
     this.c = c;
     this.limit = PacketLimit.of(c);
+    this.generated = new GeneratedColumns(c);
   }
 
-  void add(String database, String tableName, List<Column> row) throws SQLException {
+  void add(String database, String tableName, List<Column> snapshotRow) throws SQLException {
+    List<Column> row = generated.writable(database, tableName, snapshotRow);
     String qualified = SqlNames.quote(database) + "." + SqlNames.quote(tableName);
     long size = PacketLimit.textSize("", row);
     if (!qualified.equals(table) || pendingBytes + size > Math.min(MAX_BYTES, limit.max() / 2)) {
