@@ -1,43 +1,37 @@
 package io.tidemark.schemas;
 
 import io.tidemark.schemas.avro.Column;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * An order-independent checksum of a table's rows in their canonical column form: the sum,
- * modulo 2^64, of the first 8 bytes of each row's SHA-256. Chunks read in parallel combine by
- * {@link #add(RowChecksum)}; a snapshot and the table restored from it must agree.
+ * modulo 2^64, of the first 8 bytes of the SHA-256 of each row's Avro binary encoding (schema
+ * {@code array<Column>}). Chunks read in parallel combine by {@link #add(RowChecksum)}; a
+ * snapshot and the table restored from it must agree. The snapshot hashes the very bytes it
+ * sends to Kafka ({@link SnapshotRowEncoder}); the restore check encodes the rows it reads back
+ * with the same {@link RowBytes}.
  *
  * <p>Not thread-safe; use one per thread and combine.
  */
 public final class RowChecksum {
-  private static final Schema ROW = Schema.createArray(Column.getClassSchema());
-
-  private final SpecificDatumWriter<List<Column>> writer = new SpecificDatumWriter<>(ROW);
-  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(256);
   private final MessageDigest sha256 = Hashing.sha256();
-  private BinaryEncoder encoder;
+  private RowBytes scratch;
   private long sum;
   private long rows;
 
   public void add(List<Column> row) {
-    scratch.reset();
-    encoder = EncoderFactory.get().directBinaryEncoder(scratch, encoder);
-    try {
-      writer.write(row, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (scratch == null) {
+      scratch = new RowBytes();
     }
-    byte[] digest = sha256.digest(scratch.toByteArray());
+    scratch.encode(row);
+    add(scratch);
+  }
+
+  /** Adds a row already encoded. */
+  void add(RowBytes encoded) {
+    sha256.update(encoded.array(), 0, encoded.length());
+    byte[] digest = sha256.digest();
     long h = 0;
     for (int i = 0; i < 8; i++) {
       h = (h << 8) | (digest[i] & 0xff);

@@ -3,10 +3,8 @@ package io.tidemark.capture.internal;
 import io.tidemark.capture.internal.ChunkPlanner.Chunk;
 import io.tidemark.schemas.JdbcRows;
 import io.tidemark.schemas.RowChecksum;
-import io.tidemark.schemas.KafkaCodec;
+import io.tidemark.schemas.SnapshotRowEncoder;
 import io.tidemark.schemas.avro.Position;
-import io.tidemark.schemas.avro.SnapshotRecord;
-import io.tidemark.schemas.avro.SnapshotRecordKind;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,14 +47,12 @@ public final class ChunkReader {
       s.setFetchSize(fetchRows);
       try (ResultSet r = s.executeQuery()) {
         JdbcRows rows = new JdbcRows(r.getMetaData());
+        // One encoding per row, for Kafka and for the checksum.
+        SnapshotRowEncoder encoder = new SnapshotRowEncoder(snapshotId, position,
+            chunk.table().database(), chunk.table().table(), chunk.index());
         while (r.next()) {
-          var row = rows.read(r);
-          checksum.add(row);
-          SnapshotRecord record = SnapshotRecord.newBuilder()
-              .setSnapshotId(snapshotId).setPosition(position).setKind(SnapshotRecordKind.ROW)
-              .setDatabase(chunk.table().database()).setTable(chunk.table().table())
-              .setChunk(chunk.index()).setRow(row).build();
-          producer.send(new ProducerRecord<>(topic, key, KafkaCodec.SNAPSHOT.serialize(record)),
+          byte[] value = encoder.encode(rows.read(r), checksum);
+          producer.send(new ProducerRecord<>(topic, key, value),
               (meta, e) -> {
                 if (e != null) {
                   sendFailure.compareAndSet(null, e);
