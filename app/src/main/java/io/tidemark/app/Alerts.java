@@ -5,7 +5,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Turns the sink's counters into alerts, once per episode: uploads failing (bundles going to the
- * spool) and the spool filling up.
+ * spool), the spool filling up, and intake stopped because a bundle fits nowhere.
  */
 final class Alerts {
   private static final double SPOOL_NEARLY_FULL = 0.8;
@@ -15,6 +15,7 @@ final class Alerts {
   private long spooledSeen;
   private boolean spooling;
   private boolean spoolAlerted;
+  private boolean intakeStopped;
 
   /** @param notifier receives each alert's title and detail */
   Alerts(BiConsumer<String, String> notifier, long spoolMax) {
@@ -37,5 +38,12 @@ final class Alerts {
           + " bytes; when it is full, intake stops until the repository is back");
     }
     spoolAlerted = nearlyFull;
+    if (stats.bundlesHeld() > 0 && !intakeStopped) {
+      notifier.accept("sink intake stopped", stats.bundlesHeld() + " bundles fit neither in the"
+          + " repository nor in the spool (spool or its disk full); the sink takes no events and"
+          + " commits nothing more until the repository is back or the spool has room. Nothing"
+          + " is lost: Kafka keeps the events while its retention lasts");
+    }
+    intakeStopped = stats.bundlesHeld() > 0;
   }
 }

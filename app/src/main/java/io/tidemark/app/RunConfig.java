@@ -20,9 +20,9 @@ import java.util.Optional;
 record RunConfig(Role role, ServerAddress source, String sourceName, List<String> databases,
     long serverId, Repository repository, Optional<String> kafka, int partitions,
     short replicationFactor, Path backupDir, Duration snapshotInterval,
-    SnapshotSettings snapshot, FlushPolicy flush, BundleCodec codec, MasterKey masterKey,
-    long spoolMax,
-    int maxFailures, Optional<InetSocketAddress> http, Notifier.Settings alerts,
+    SnapshotSettings snapshot, FlushPolicy flush, long maxBuffered, Duration sessionTimeout,
+    BundleCodec codec, MasterKey masterKey, long spoolMax, int maxFailures,
+    Optional<InetSocketAddress> http, Notifier.Settings alerts,
     Optional<RestoreSettings.Target> drillTarget, Duration drillInterval) {
 
   /** What a {@code run} process does. */
@@ -57,6 +57,7 @@ record RunConfig(Role role, ServerAddress source, String sourceName, List<String
     RunConfig config = new RunConfig(role, source, name, r.list(ConfigKey.DATABASES), serverId,
         r.repository(), kafka, partitions, (short) (kafka.isEmpty() ? 1 : replication),
         r.path(ConfigKey.BACKUP_DIR), r.duration(ConfigKey.SNAPSHOT_INTERVAL), snapshot, flush,
+        r.dataSize(ConfigKey.MAX_BUFFERED), r.duration(ConfigKey.SESSION_TIMEOUT),
         r.choice(ConfigKey.COMPRESSION, BundleCodec.class), r.masterKey(),
         r.dataSize(ConfigKey.SPOOL_MAX),
         r.intAtLeast(ConfigKey.MAX_FAILURES, 1), r.httpAddress(), Notifier.Settings.read(r),

@@ -36,6 +36,9 @@ final class RunMetrics implements AutoCloseable {
     Gauge.builder("tidemark_spool_bytes", pipeline, Pipeline::spoolBytes)
         .description("bytes waiting in the spool for the repository").register(registry);
     Gauge.builder("tidemark_spool_max_bytes", () -> spoolMax).register(registry);
+    Gauge.builder("tidemark_bundles_held", pipeline, p -> p.sinkStats().bundlesHeld())
+        .description("bundles neither the repository nor the spool could take; intake paused"
+            + " while above 0").register(registry);
     counter("tidemark_entries_stored", "events and snapshot rows made durable",
         SinkStats::entriesStored);
     counter("tidemark_bundles_uploaded", "bundles written to the repository",

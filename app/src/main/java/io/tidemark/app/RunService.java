@@ -58,7 +58,8 @@ final class RunService {
       KafkaCheck.requireReachable(kafka);
       Optional<CaptureSettings> capture = captureSettings(topics, kafka);
       SinkSettings sink = SinkSettings.defaults(topics, kafka, repo.bucket(), repo.prefix())
-          .withFlush(config.flush()).withCodec(config.codec())
+          .withFlush(config.flush()).withMaxBufferedBytes(config.maxBuffered())
+          .withSessionTimeout(config.sessionTimeout()).withCodec(config.codec())
           .withMasterKey(config.masterKey())
           .withBackoff(Backoff.DEFAULT, config.maxFailures());
       java.nio.file.Path spool = config.backupDir().resolve("spool").resolve(config.sourceName());

@@ -13,7 +13,11 @@ class AlertsTest {
   private final BiConsumer<String, String> notifier = (title, detail) -> sent.add(title);
 
   private static SinkStats spooled(long bundles) {
-    return new SinkStats(0, 0, bundles, 0, 0, 0, 0, 0);
+    return new SinkStats(0, 0, bundles, 0, 0, 0, 0, 0, 0);
+  }
+
+  private static SinkStats held(long bundles) {
+    return new SinkStats(0, 0, 0, 0, bundles, 0, 0, 0, 0);
   }
 
   @Test
@@ -37,5 +41,16 @@ class AlertsTest {
     alerts.check(spooled(0), 100);
     alerts.check(spooled(0), 810);
     assertThat(sent).containsExactly("spool nearly full", "spool nearly full");
+  }
+
+  @Test
+  void bundlesThatFitNowhereAlertOncePerEpisodeWhateverTheSpoolLimitSays() {
+    Alerts alerts = new Alerts(notifier, 1000);
+    alerts.check(held(1), 10); // the disk is full, far below the configured limit
+    alerts.check(held(2), 10);
+    assertThat(sent).containsExactly("sink intake stopped");
+    alerts.check(held(0), 0);
+    alerts.check(held(1), 10);
+    assertThat(sent).containsExactly("sink intake stopped", "sink intake stopped");
   }
 }

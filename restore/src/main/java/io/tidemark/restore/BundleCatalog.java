@@ -1,14 +1,19 @@
 package io.tidemark.restore;
 
+import io.tidemark.restore.internal.MergedEvents;
 import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleLink;
 import io.tidemark.schemas.SourcePosition;
+import io.tidemark.schemas.avro.ChangeEvent;
+import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -51,6 +56,16 @@ public final class BundleCatalog {
   /** Bundle keys per "topic/partition", each list in offset order. */
   public Map<String, List<String>> bundlesByPartition() {
     return byPartition;
+  }
+
+  /**
+   * The change events as a restore replays them: every partition merged into replay order, each
+   * Kafka offset once where bundles overlap (a retried upload) and capture replays skipped.
+   *
+   * @param open opens a bundle's plain Avro file by key (decrypted where it was encrypted)
+   */
+  public Iterator<ChangeEvent> replayOrder(Function<String, InputStream> open) {
+    return new MergedEvents(byPartition.values(), open);
   }
 
   /**

@@ -4,7 +4,6 @@ import io.tidemark.restore.internal.Checkpoint;
 import io.tidemark.restore.internal.Checkpoint.Phase;
 import io.tidemark.restore.internal.EventApplier;
 import io.tidemark.restore.internal.ManifestCheck;
-import io.tidemark.restore.internal.MergedEvents;
 import io.tidemark.restore.internal.Replayer;
 import io.tidemark.restore.internal.SnapshotLoader;
 import io.tidemark.schemas.BundleEnvelope;
@@ -129,7 +128,7 @@ public final class Restore {
       EventApplier.enforceForeignKeys(c);
       Replayer replayer = new Replayer(c, resumed != null);
       SourcePosition reached = replayer.replay(
-          new MergedEvents(changes.bundlesByPartition().values(), this::open), from,
+          changes.replayOrder(this::open), from,
           settings.until(), progress::replayed);
       c.setAutoCommit(true);
       Checkpoint.finish(c);

@@ -8,6 +8,11 @@ public enum FlushReason {
   BYTES,
   /** The oldest event in the batch waited long enough. */
   AGE,
+  /**
+   * The worker's batches together reached {@link SinkSettings#maxBufferedBytes()}: the largest
+   * one is written early, so memory stays bounded however many partitions the worker holds.
+   */
+  MEMORY,
   /** A snapshot's closing record arrived: its last rows must be durable before its manifest. */
   SNAPSHOT_END,
   /** The worker is giving the partition up (rebalance) or stopping. */

@@ -23,11 +23,15 @@ import java.util.Objects;
  *     order (stops intake, spools every batch, commits, stops)
  * @param multipartThreshold bundles of this many bytes or more are uploaded in parts of this size
  *     (at least 5 MiB)
+ * @param maxBufferedBytes the most all of a worker's batches may hold together (uncompressed);
+ *     at this the largest batch is written at once ({@link FlushReason#MEMORY})
+ * @param sessionTimeout how long the group waits for a worker that stopped answering (killed,
+ *     partitioned away) before its partitions move to the others
  */
 public record SinkSettings(
     TopicNames topics, String bootstrapServers, String bucket, String prefix, FlushPolicy flush,
     BundleFormat format, Duration pollTimeout, Backoff backoff, int maxConsecutiveFailures,
-    long multipartThreshold) {
+    long multipartThreshold, long maxBufferedBytes, Duration sessionTimeout) {
 
   public SinkSettings {
     Objects.requireNonNull(topics, "topics");
@@ -39,6 +43,11 @@ public record SinkSettings(
       throw new IllegalArgumentException("multipartThreshold must be at least 5 MiB (S3's smallest"
           + " part), not " + multipartThreshold + " bytes");
     }
+    Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    if (maxBufferedBytes < 1) {
+      throw new IllegalArgumentException("maxBufferedBytes must be positive, not "
+          + maxBufferedBytes);
+    }
     if (maxConsecutiveFailures < 1) {
       throw new IllegalArgumentException("maxConsecutiveFailures must be at least 1");
     }
@@ -47,23 +56,27 @@ public record SinkSettings(
   /** Bundles from this size on go up in parts: 16 MiB. */
   public static final long DEFAULT_MULTIPART_THRESHOLD = S3BundleStore.DEFAULT_MULTIPART_THRESHOLD;
   private static final long MIN_MULTIPART_THRESHOLD = 5L * 1024 * 1024;
+  /** All batches of a worker together: 128 MiB. */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 128L << 20;
+  /** Kafka's default: a killed worker's partitions wait this long for another. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 
   /** The usual settings for a source, bucket and prefix: zstd, plain, parts from 16 MiB. */
   public static SinkSettings defaults(TopicNames topics, String bootstrapServers, String bucket,
       String prefix) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, FlushPolicy.DEFAULT,
         BundleFormat.DEFAULT, Duration.ofMillis(500), Backoff.DEFAULT, 5,
-        DEFAULT_MULTIPART_THRESHOLD);
+        DEFAULT_MULTIPART_THRESHOLD, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SESSION_TIMEOUT);
   }
 
   public SinkSettings withFlush(FlushPolicy policy) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, policy, format, pollTimeout,
-        backoff, maxConsecutiveFailures, multipartThreshold);
+        backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes, sessionTimeout);
   }
 
   public SinkSettings withBackoff(Backoff retries, int maxFailuresInARow) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
-        retries, maxFailuresInARow, multipartThreshold);
+        retries, maxFailuresInARow, multipartThreshold, maxBufferedBytes, sessionTimeout);
   }
 
   /**
@@ -84,12 +97,29 @@ public record SinkSettings(
 
   private SinkSettings withFormat(BundleFormat bundles) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, bundles, pollTimeout,
-        backoff, maxConsecutiveFailures, multipartThreshold);
+        backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes, sessionTimeout);
   }
 
   public SinkSettings withMultipartThreshold(long bytes) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
-        backoff, maxConsecutiveFailures, bytes);
+        backoff, maxConsecutiveFailures, bytes, maxBufferedBytes, sessionTimeout);
+  }
+
+  /** A worker whose batches together hold at most {@code bytes}. */
+  public SinkSettings withMaxBufferedBytes(long bytes) {
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+        backoff, maxConsecutiveFailures, multipartThreshold, bytes, sessionTimeout);
+  }
+
+  /** A group that moves a silent worker's partitions after {@code timeout}. */
+  public SinkSettings withSessionTimeout(Duration timeout) {
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+        backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes, timeout);
+  }
+
+  /** When the worker's batches become bundles. */
+  public FlushPlanner planner() {
+    return new FlushPlanner(flush, maxBufferedBytes);
   }
 
   /** All workers of one source form one consumer group. */

@@ -7,11 +7,13 @@ package io.tidemark.sinks;
  * @param bundlesUploaded bundles written to S3 directly
  * @param bundlesSpooled bundles written to the spool because S3 failed
  * @param bundlesDrained spooled bundles uploaded later
+ * @param bundlesHeld bundles neither S3 nor the spool could take (spool or its disk full), held
+ *     uncommitted with intake paused, now; 0 when the worker takes events
  * @param duplicatesDropped change events dropped as already stored
  * @param dedupeCacheHits look-ups of the dedupe cache that found the event
  * @param dedupeCacheMisses look-ups that did not
  * @param dedupeCacheEvictions identities the bounded cache let go
  */
-public record SinkStats(long entriesStored, long bundlesUploaded, long bundlesSpooled, long bundlesDrained,
-    long duplicatesDropped, long dedupeCacheHits, long dedupeCacheMisses,
+public record SinkStats(long entriesStored, long bundlesUploaded, long bundlesSpooled,
+    long bundlesDrained, long bundlesHeld, long duplicatesDropped, long dedupeCacheHits, long dedupeCacheMisses,
     long dedupeCacheEvictions) {}

@@ -3,7 +3,6 @@ package io.tidemark.sinks;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.tidemark.filecache.CorruptSpoolEntryException;
 import io.tidemark.filecache.Spool;
-import io.tidemark.filecache.SpoolFullException;
 import io.tidemark.dedupe.Deduplicator;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleKeys;
@@ -13,8 +12,8 @@ import io.tidemark.schemas.SnapshotKeys;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.SnapshotRecord;
 import io.tidemark.schemas.avro.SnapshotRecordKind;
-import io.tidemark.sinks.internal.BundleConflictException;
 import io.tidemark.sinks.internal.DurableStore;
+import io.tidemark.sinks.internal.BundleCommitter;
 import io.tidemark.sinks.internal.PartitionBatch;
 import io.tidemark.sinks.internal.PartitionStart;
 import io.tidemark.sinks.internal.PendingBundle;
@@ -24,11 +23,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,10 +52,13 @@ import org.slf4j.LoggerFactory;
  * partition's previous one). A different object already at a bundle's key stops that partition
  * alone, loudly and uncommitted; an identical one counts as uploaded.
  *
- * <p>When neither S3 nor the spool can take a bundle, the worker pauses its partitions and
- * retries, holding the bundle; it never drops one. After
- * {@link SinkSettings#maxConsecutiveFailures()} failed uploads in a row it shuts down in order:
- * intake stops, every batch goes to the spool, offsets are committed, and {@link #run()} throws.
+ * <p>When neither S3 nor the spool can take a bundle (the spool at its limit, or its disk full),
+ * the worker pauses its partitions and retries, holding the bundle uncommitted; it never drops
+ * one ({@link BundleCommitter}; {@link SinkStats#bundlesHeld()} shows it). Memory stays bounded: the
+ * batches together hold at most {@link SinkSettings#maxBufferedBytes()} after each poll
+ * ({@link FlushPlanner}). After {@link SinkSettings#maxConsecutiveFailures()} failed uploads in a
+ * row it shuts down in order: intake stops, every batch goes to the spool, offsets are committed,
+ * and {@link #run()} throws.
  *
  * <p>{@link #run()} must run on one thread; {@link #close()} may be called from any thread and
  * makes the loop make every batch durable and return.
@@ -72,18 +71,12 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final InstantSource clock;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, PartitionBatch<?>> batches = new HashMap<>();
-  private final Map<TopicPartition, PendingBundle> blocked = new LinkedHashMap<>();
-  /** The offset this worker last committed per partition it holds. */
-  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final FlushPlanner planner;
+  private final BundleCommitter committer;
   /** The hash each partition's next change bundle chains to ("" none yet, null unknown). */
   private final Map<TopicPartition, String> chainHeads = new HashMap<>();
-  /** Partitions stopped by a conflicting object at a key: paused, never committed. */
-  private final Set<TopicPartition> conflicted = new HashSet<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Deduplicator dedupe;
-  private final AtomicLong entries = new AtomicLong();
-  private final AtomicLong uploaded = new AtomicLong();
-  private final AtomicLong spooled = new AtomicLong();
   private final AtomicLong drained = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
 
@@ -92,8 +85,11 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     this.settings = settings;
     this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
     this.clock = clock;
+    this.planner = settings.planner();
     this.dedupe = new Deduplicator(Deduplicator.DEFAULT_CACHE_SIZE);
-    this.consumer = SinkConsumer.create(settings.bootstrapServers(), settings.groupId());
+    this.consumer = SinkConsumer.create(settings.bootstrapServers(), settings.groupId(),
+        settings.sessionTimeout());
+    this.committer = new BundleCommitter(consumer, store);
   }
 
   @Override
@@ -107,9 +103,10 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(settings.pollTimeout())) {
           accept(r);
         }
-        retryBlocked();
+        committer.retryHeld();
         flushReady();
-        commitPastTransactionMarkers();
+        committer.commitPastTransactionMarkers(tp -> batches.get(tp) == null
+            || batches.get(tp).events() == 0);
         drain();
         if (store.consecutiveFailures() >= settings.maxConsecutiveFailures()) {
           orderedShutdown = true;
@@ -129,8 +126,12 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     }
     if (orderedShutdown) {
       throw new IllegalStateException(store.consecutiveFailures() + " uploads to s3://"
-          + settings.bucket() + " failed in a row; intake stopped and every batch is in the"
-          + " spool. Restore S3 access and restart: the spool drains first");
+          + settings.bucket() + " failed in a row; intake stopped and " + (
+              committer.heldSummary().isEmpty() ? "every batch is in the spool"
+              : "every batch that fitted is in the spool; " + committer.heldSummary()
+                  + " fitted nowhere (spool or its disk full) and were not committed: Kafka"
+                  + " keeps them")
+          + ". Restore S3 access and restart: the spool drains first");
     }
   }
 
@@ -144,13 +145,14 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   /** Counters since the worker started; safe to call from any thread. */
   public SinkStats stats() {
     CacheStats cache = dedupe.stats();
-    return new SinkStats(entries.get(), uploaded.get(), spooled.get(), drained.get(), duplicates.get(),
-        cache.hitCount(), cache.missCount(), cache.evictionCount());
+    return new SinkStats(committer.entries(), committer.uploaded(), committer.spooled(),
+        drained.get(), committer.held(), duplicates.get(), cache.hitCount(), cache.missCount(),
+        cache.evictionCount());
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    if (conflicted.contains(tp)) {
+    if (committer.stopped(tp)) {
       return; // fetched before the pause; stays in Kafka, uncommitted
     }
     if (r.topic().equals(settings.topics().changes())) {
@@ -175,7 +177,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       flush(tp, batch, FlushReason.SNAPSHOT_END);
     }
     String key = SnapshotKeys.manifest(settings.prefix(), record.getSnapshotId());
-    store(PendingBundle.manifest(tp, key, Manifests.toJson(record.getManifest()), r.offset() + 1));
+    committer.store(PendingBundle.manifest(tp, key, Manifests.toJson(record.getManifest()), r.offset() + 1));
   }
 
   @SuppressWarnings("unchecked")
@@ -185,20 +187,21 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         k -> new PartitionBatch<>(content, k.topic(), k.partition()));
   }
 
+  /** Batches due by their policy, then the largest while all together exceed the budget. */
   private void flushReady() {
-    for (Map.Entry<TopicPartition, PartitionBatch<?>> e : batches.entrySet()) {
-      PartitionBatch<?> b = e.getValue();
-      Optional<FlushReason> reason =
-          settings.flush().check(b.events(), b.bytes(), b.firstEventAt(), clock.instant());
-      if (reason.isPresent() && !blocked.containsKey(e.getKey())) {
-        flush(e.getKey(), b, reason.get());
+    List<FlushPlanner.Shape<TopicPartition>> shapes = new ArrayList<>();
+    batches.forEach((tp, b) -> {
+      if (!committer.holds(tp)) { // its intake is paused: it cannot grow
+        shapes.add(new FlushPlanner.Shape<>(tp, b.events(), b.bytes(), b.firstEventAt()));
       }
-    }
+    });
+    planner.plan(shapes, clock.instant()).forEach((tp, reason) ->
+        flush(tp, batches.get(tp), reason));
   }
 
   private void flushAll(FlushReason reason) {
     for (Map.Entry<TopicPartition, PartitionBatch<?>> e : new ArrayList<>(batches.entrySet())) {
-      if (e.getValue().events() > 0 && !blocked.containsKey(e.getKey())) {
+      if (e.getValue().events() > 0 && !committer.holds(e.getKey())) {
         flush(e.getKey(), e.getValue(), reason);
       }
     }
@@ -212,84 +215,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       // does (partition revoked), the next owner learns the chain from what is durable.
       chainHeads.put(tp, bundle.sha256());
     }
-    store(bundle);
-  }
-
-  /** Makes the bundle durable and commits, or holds it and pauses intake when nothing can. */
-  private void store(PendingBundle bundle) {
-    DurableStore.Result result;
-    try {
-      result = store.put(bundle.key(), bundle.body());
-    } catch (SpoolFullException e) {
-      log.error("neither S3 nor the spool can take {}: {}; intake paused, retrying", bundle.key(),
-          e.getMessage());
-      blocked.put(bundle.partition(), bundle);
-      consumer.pause(consumer.assignment());
-      return;
-    } catch (BundleConflictException e) {
-      stopPartition(bundle.partition(), e);
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while storing " + bundle.key(), e);
-    }
-    (result == DurableStore.Result.UPLOADED ? uploaded : spooled).incrementAndGet();
-    entries.addAndGet(bundle.entries());
-    consumer.commitSync(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
-    committed.put(bundle.partition(), bundle.commitOffset());
-    log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
-        bundle.entries(), bundle.reason(), result, bundle.key(), bundle.commitOffset());
-  }
-
-  /**
-   * Capture writes each batch in a Kafka transaction, which ends with a commit marker: an offset
-   * the consumer skips, so a bundle's last offset + 1 stays before it and the group's lag never
-   * reaches zero. Where a partition has nothing pending, everything before the consumer's
-   * position is durable or is a marker (or an aborted record), so the position is committed.
-   */
-  private void commitPastTransactionMarkers() {
-    Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
-    for (TopicPartition tp : consumer.assignment()) {
-      PartitionBatch<?> b = batches.get(tp);
-      Long done = committed.get(tp);
-      if ((b == null || b.events() == 0) && done != null && !blocked.containsKey(tp)
-          && !conflicted.contains(tp)) {
-        long position = consumer.position(tp);
-        if (position > done) {
-          ahead.put(tp, new OffsetAndMetadata(position));
-        }
-      }
-    }
-    if (!ahead.isEmpty()) {
-      consumer.commitSync(ahead);
-      ahead.forEach((tp, o) -> committed.put(tp, o.offset()));
-    }
-  }
-
-  /**
-   * A conflicting object stops only its partition: nothing of it is committed, so a restart (or
-   * the partition's next owner) meets the same key and the same error, while the other
-   * partitions go on.
-   */
-  private void stopPartition(TopicPartition tp, BundleConflictException e) {
-    log.error("PARTITION {} STOPPED: {}", tp, e.getMessage());
-    conflicted.add(tp); // its batch was taken into the bundle; later records are ignored
-    blocked.remove(tp);
-    consumer.pause(Set.of(tp));
-  }
-
-  private void retryBlocked() {
-    if (blocked.isEmpty()) {
-      return;
-    }
-    for (PendingBundle b : new ArrayList<>(blocked.values())) {
-      blocked.remove(b.partition());
-      store(b);
-    }
-    if (blocked.isEmpty()) {
-      consumer.resume(consumer.paused().stream().filter(tp -> !conflicted.contains(tp)).toList());
-      log.info("bundles durable again; intake resumed");
-    }
+    committer.store(bundle);
   }
 
   private void drain() {
@@ -306,13 +232,11 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       for (TopicPartition tp : partitions) {
         PartitionBatch<?> b = batches.remove(tp);
-        if (b != null && b.events() > 0 && !blocked.containsKey(tp)) {
+        if (b != null && b.events() > 0 && !committer.holds(tp)) {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
-        blocked.remove(tp); // not committed: the partition's next owner reads it again
-        committed.remove(tp);
+        committer.revoked(tp);
         chainHeads.remove(tp);
-        conflicted.remove(tp);
         dedupe.forget(tp.toString());
       }
     }
@@ -323,7 +247,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       Map<TopicPartition, OffsetAndMetadata> atStart = consumer.committed(Set.copyOf(partitions));
       for (TopicPartition tp : partitions) {
         OffsetAndMetadata o = atStart.get(tp);
-        committed.put(tp, o == null ? -1L : o.offset());
+        committer.assigned(tp, o == null ? -1L : o.offset());
         if (tp.topic().equals(settings.topics().changes())) {
           PartitionStart start = store.start(BundleKeys.changeBundlesOf(settings.prefix(),
               tp.topic(), tp.partition()));

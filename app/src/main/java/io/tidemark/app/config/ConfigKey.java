@@ -2,6 +2,7 @@ package io.tidemark.app.config;
 
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.sinks.FlushPolicy;
+import io.tidemark.sinks.SinkSettings;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -51,6 +52,14 @@ public enum ConfigKey {
   FLUSH_AGE("sink.flush-age", "TIDEMARK_FLUSH_AGE",
       FlushPolicy.DEFAULT.maxAge().toSeconds() + "s",
       "... or when its oldest event is this old"),
+  MAX_BUFFERED("sink.max-buffered", "TIDEMARK_MAX_BUFFERED",
+      (SinkSettings.DEFAULT_MAX_BUFFERED_BYTES >> 20) + "MiB",
+      "the most all of a worker's batches may hold together in memory; at this, the largest is"
+          + " written at once"),
+  SESSION_TIMEOUT("sink.session-timeout", "TIDEMARK_SESSION_TIMEOUT",
+      SinkSettings.DEFAULT_SESSION_TIMEOUT.toSeconds() + "s",
+      "how long the sink group waits for a worker that stopped answering (killed, cut off)"
+          + " before its partitions move to the other workers"),
   COMPRESSION("sink.compression", "TIDEMARK_COMPRESSION", "zstd",
       "bundle compression: zstd, snappy, deflate or none"),
   MASTER_KEY_FILE("encryption.master-key-file", "TIDEMARK_MASTER_KEY_FILE", "",
@@ -60,7 +69,8 @@ public enum ConfigKey {
   MASTER_KEY(null, "TIDEMARK_MASTER_KEY", null,
       "the master key as 64 hex digits or base64, instead of a file"),
   SPOOL_MAX("sink.spool-max", "TIDEMARK_SPOOL_MAX", "10GiB",
-      "the most the spool may hold while the repository is unreachable; when full, intake stops"),
+      "the most the spool may hold while the repository is unreachable; when full (or its disk"
+          + " is), intake stops until the repository is back"),
   MAX_FAILURES("sink.max-failures", "TIDEMARK_MAX_FAILURES", "5",
       "failed uploads in a row after which the sink spools everything it holds and stops"),
   RESTORE_THREADS("restore.threads", "TIDEMARK_RESTORE_THREADS", "2",

@@ -1,0 +1,176 @@
+package io.tidemark.sinks.internal;
+
+import io.tidemark.filecache.SpoolFullException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's rule "commit only what is durable", per partition: makes each bundle durable
+ * through the {@link DurableStore} and only then commits the offset after it. A bundle that
+ * neither S3 nor the spool can take is held ({@link HeldBundles}) and the consumer paused until
+ * a retry succeeds; a conflicting object at a key stops its partition alone, uncommitted.
+ * Confined to the worker thread, except the counters, which any thread may read.
+ */
+public final class BundleCommitter {
+  private static final Logger log = LoggerFactory.getLogger(BundleCommitter.class);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final DurableStore store;
+  private final HeldBundles held = new HeldBundles();
+  /** The offset this worker last committed per partition it holds. */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  /** Partitions stopped by a conflicting object at a key: paused, never committed. */
+  private final Set<TopicPartition> stopped = new HashSet<>();
+  private final AtomicLong entries = new AtomicLong();
+  private final AtomicLong uploaded = new AtomicLong();
+  private final AtomicLong spooled = new AtomicLong();
+  private final AtomicLong heldCount = new AtomicLong();
+
+  public BundleCommitter(Consumer<byte[], byte[]> consumer, DurableStore store) {
+    this.consumer = consumer;
+    this.store = store;
+  }
+
+  /**
+   * Makes the bundle durable and commits, or holds it and pauses intake when nothing can take
+   * it. A bundle of a partition that already holds one waits behind it, untried.
+   */
+  public void store(PendingBundle bundle) {
+    if (held.holds(bundle.partition()) || !tryStore(bundle)) {
+      if (held.isEmpty()) {
+        log.error("NEITHER S3 NOR THE SPOOL CAN TAKE BUNDLES (first: {}); intake paused, nothing"
+            + " more is committed, retrying until one of them can", bundle.key());
+      }
+      held.hold(bundle);
+      heldCount.set(held.count());
+      consumer.pause(consumer.assignment());
+    }
+  }
+
+  /** Offers the held bundles again; resumes intake once none is left. */
+  public void retryHeld() {
+    if (!held.isEmpty()) {
+      held.retry(this::tryStore);
+      heldCount.set(held.count());
+      if (held.isEmpty()) {
+        log.info("held bundles are durable; intake resumed");
+      }
+    }
+    if (held.isEmpty()) { // also after the held partitions were revoked
+      consumer.resume(consumer.paused().stream().filter(tp -> !stopped.contains(tp)).toList());
+    }
+  }
+
+  /**
+   * Capture writes each batch in a Kafka transaction, which ends with a commit marker: an offset
+   * the consumer skips, so a bundle's last offset + 1 stays before it and the group's lag never
+   * reaches zero. Where a partition has nothing pending ({@code idle}), everything before the
+   * consumer's position is durable or is a marker (or an aborted record), so the position is
+   * committed.
+   */
+  public void commitPastTransactionMarkers(Predicate<TopicPartition> idle) {
+    Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      Long done = committed.get(tp);
+      if (done != null && idle.test(tp) && !held.holds(tp) && !stopped.contains(tp)) {
+        long position = consumer.position(tp);
+        if (position > done) {
+          ahead.put(tp, new OffsetAndMetadata(position));
+        }
+      }
+    }
+    if (!ahead.isEmpty()) {
+      consumer.commitSync(ahead);
+      ahead.forEach((tp, o) -> committed.put(tp, o.offset()));
+    }
+  }
+
+  /** Whether {@code tp} has a bundle waiting for S3 or the spool (its batch must wait too). */
+  public boolean holds(TopicPartition tp) {
+    return held.holds(tp);
+  }
+
+  /** Whether a conflicting object stopped {@code tp}. */
+  public boolean stopped(TopicPartition tp) {
+    return stopped.contains(tp);
+  }
+
+  /** A partition was assigned with the group's committed offset ({@code -1}: none). */
+  public void assigned(TopicPartition tp, long committedOffset) {
+    committed.put(tp, committedOffset);
+  }
+
+  /** A partition moved away: what it held was never committed, so its next owner reads it. */
+  public void revoked(TopicPartition tp) {
+    held.forget(tp);
+    heldCount.set(held.count());
+    committed.remove(tp);
+    stopped.remove(tp);
+  }
+
+  /** What could not be stored, for the ordered shutdown's message; empty when nothing. */
+  public String heldSummary() {
+    return held.isEmpty() ? "" : held.count() + " bundles of " + held.partitions();
+  }
+
+  public long entries() {
+    return entries.get();
+  }
+
+  public long uploaded() {
+    return uploaded.get();
+  }
+
+  public long spooled() {
+    return spooled.get();
+  }
+
+  public long held() {
+    return heldCount.get();
+  }
+
+  /** False when neither S3 nor the spool took the bundle; true when done with it. */
+  private boolean tryStore(PendingBundle bundle) {
+    DurableStore.Result result;
+    try {
+      result = store.put(bundle.key(), bundle.body());
+    } catch (SpoolFullException e) {
+      log.warn("{} fits nowhere yet: {}", bundle.key(), e.getMessage());
+      return false;
+    } catch (BundleConflictException e) {
+      stopPartition(bundle.partition(), e);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while storing " + bundle.key(), e);
+    }
+    (result == DurableStore.Result.UPLOADED ? uploaded : spooled).incrementAndGet();
+    entries.addAndGet(bundle.entries());
+    consumer.commitSync(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
+    committed.put(bundle.partition(), bundle.commitOffset());
+    log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
+        bundle.entries(), bundle.reason(), result, bundle.key(), bundle.commitOffset());
+    return true;
+  }
+
+  /**
+   * A conflicting object stops only its partition: nothing of it is committed, so a restart (or
+   * the partition's next owner) meets the same key and the same error, while the other
+   * partitions go on.
+   */
+  private void stopPartition(TopicPartition tp, BundleConflictException e) {
+    log.error("PARTITION {} STOPPED: {}", tp, e.getMessage());
+    stopped.add(tp); // its batch was taken into the bundle; later records are ignored
+    held.forget(tp);
+    consumer.pause(Set.of(tp));
+  }
+}
