@@ -27,12 +27,14 @@ public final class BundleCatalog {
   private Map<String, List<BundleLink>> links;
 
   private final Map<String, String> prunedMarkers;
+  private final Map<String, String> watermarks;
 
   private BundleCatalog(String bucket, Map<String, List<String>> byPartition,
-      Map<String, String> prunedMarkers) {
+      Map<String, String> prunedMarkers, Map<String, String> watermarks) {
     this.bucket = bucket;
     this.byPartition = byPartition;
     this.prunedMarkers = prunedMarkers;
+    this.watermarks = watermarks;
   }
 
   public static BundleCatalog read(S3Client s3, String bucket, String prefix) {
@@ -50,7 +52,12 @@ public final class BundleCatalog {
       }
     }
     byPartition.values().forEach(keys -> keys.sort(null));
-    return new BundleCatalog(bucket, byPartition, pruned);
+    String marks = BundleKeys.watermarksRoot(prefix);
+    Map<String, String> watermarks = new TreeMap<>();
+    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(marks)).contents()) {
+      watermarks.put(o.key().substring(marks.length()), o.key());
+    }
+    return new BundleCatalog(bucket, byPartition, pruned, watermarks);
   }
 
   /** Bundle keys per "topic/partition", each list in offset order. */
@@ -85,12 +92,22 @@ public final class BundleCatalog {
   }
 
   /**
-   * The last source position of each partition's newest bundle, from its object metadata: how
-   * far the archive reaches.
+   * How far each partition reaches in the bucket: its newest bundle's last source position, or
+   * its watermark (the newest capture heartbeat before which the sinks made every change of the
+   * partition durable) when that is further, so a quiet partition does not hold the archive
+   * back.
    */
   public List<SourcePosition> newestPositions(S3Client s3) {
-    return links(s3).values().stream().map(l -> l.get(l.size() - 1).lastPosition())
-        .filter(Objects::nonNull).toList();
+    Map<String, SourcePosition> newest = new TreeMap<>();
+    links(s3).forEach((partition, l) -> {
+      if (l.get(l.size() - 1).lastPosition() != null) {
+        newest.put(partition, l.get(l.size() - 1).lastPosition());
+      }
+    });
+    watermarks.forEach((partition, key) -> newest.merge(partition, SourcePosition.parse(
+        s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String().strip()),
+        (a, b) -> a.compareTo(b) >= 0 ? a : b));
+    return List.copyOf(newest.values());
   }
 
   /**

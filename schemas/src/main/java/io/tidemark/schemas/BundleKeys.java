@@ -10,6 +10,7 @@ public final class BundleKeys {
   private BundleKeys() {}
 
   public static final String CHANGES = "changes/";
+  public static final String WATERMARKS = "watermarks/";
   /** S3 object metadata of a change bundle: its last source position, {@code format()}ted. */
   public static final String LAST_POSITION_METADATA = "tidemark-last-position";
   private static final String SUFFIX = ".avro";
@@ -28,6 +29,18 @@ public final class BundleKeys {
   /** The prefix under which all change bundles of the repository live. */
   public static String changesRoot(String prefix) {
     return normalize(prefix) + CHANGES;
+  }
+
+  /**
+   * The object holding how far one partition's changes are in the bucket: the source position
+   * of the newest capture heartbeat before which every change of the partition is durable.
+   */
+  public static String watermark(String prefix, String topic, int partition) {
+    return watermarksRoot(prefix) + topic + "/" + partition;
+  }
+
+  public static String watermarksRoot(String prefix) {
+    return normalize(prefix) + WATERMARKS;
   }
 
   /** The first and last Kafka offset a bundle key names. */

@@ -9,7 +9,9 @@ import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.KafkaCodec;
 import io.tidemark.schemas.Manifests;
 import io.tidemark.schemas.SnapshotKeys;
+import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Operation;
 import io.tidemark.schemas.avro.SnapshotRecord;
 import io.tidemark.schemas.avro.SnapshotRecordKind;
 import io.tidemark.sinks.internal.DurableStore;
@@ -18,7 +20,9 @@ import io.tidemark.sinks.internal.PartitionBatch;
 import io.tidemark.sinks.internal.PartitionStart;
 import io.tidemark.sinks.internal.PendingBundle;
 import io.tidemark.sinks.internal.SinkConsumer;
+import io.tidemark.sinks.internal.Watermarks;
 import io.tidemark.sinks.s3.S3BundleStore;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,6 +69,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SinkWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
+  private static final Duration WATERMARK_EVERY = Duration.ofSeconds(5);
 
   private final SinkSettings settings;
   private final DurableStore store;
@@ -79,11 +84,14 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final Deduplicator dedupe;
   private final AtomicLong drained = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
+  private final Watermarks watermarks = new Watermarks(WATERMARK_EVERY);
+  private final S3BundleStore bucket;
 
   public SinkWorker(SinkSettings settings, S3BundleStore s3, Spool spool, InstantSource clock,
       DurableStore.Sleeper sleeper) {
     this.settings = settings;
     this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
+    this.bucket = s3;
     this.clock = clock;
     this.planner = settings.planner();
     this.dedupe = new Deduplicator(Deduplicator.DEFAULT_CACHE_SIZE);
@@ -108,6 +116,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         committer.commitPastTransactionMarkers(tp -> batches.get(tp) == null
             || batches.get(tp).events() == 0);
         drain();
+        publishWatermarks();
         if (store.consecutiveFailures() >= settings.maxConsecutiveFailures()) {
           orderedShutdown = true;
           break;
@@ -157,7 +166,9 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     }
     if (r.topic().equals(settings.topics().changes())) {
       ChangeEvent event = KafkaCodec.CHANGES.deserialize(r.value());
-      if (dedupe.isDuplicate(tp.toString(), event)) {
+      if (event.getOperation() == Operation.HEARTBEAT) {
+        watermarks.heard(tp, r.offset(), SourcePosition.fromAvro(event.getPosition()));
+      } else if (dedupe.isDuplicate(tp.toString(), event)) {
         duplicates.incrementAndGet();
       } else {
         batch(tp, BundleContent.CHANGES).add(r.offset(), event, null, clock.instant());
@@ -218,6 +229,19 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     committer.store(bundle);
   }
 
+  /** Publishes how far each partition is in the bucket; a failure only delays it. */
+  private void publishWatermarks() {
+    watermarks.advance(committer::committedOffset, store.spoolEmpty(), clock.instant(),
+        (tp, position) -> {
+          try {
+            bucket.putWatermark(BundleKeys.watermark(settings.prefix(), tp.topic(),
+                tp.partition()), position);
+          } catch (RuntimeException e) {
+            log.warn("watermark of {} not published yet: {}", tp, e.toString());
+          }
+        });
+  }
+
   private void drain() {
     try {
       drained.addAndGet(store.drain());
@@ -236,6 +260,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
         committer.revoked(tp);
+        watermarks.forget(tp);
         chainHeads.remove(tp);
         dedupe.forget(tp.toString());
       }

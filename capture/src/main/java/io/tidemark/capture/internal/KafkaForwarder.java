@@ -34,6 +34,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 public final class KafkaForwarder
     implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
   private static final Integer DDL_PARTITION = 0;
+  private static final byte[] HEARTBEAT_KEY = new byte[0];
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -57,8 +58,16 @@ public final class KafkaForwarder
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
       throws InterruptedException {
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.size());
+    SourceRecord heartbeat = null;
     for (RecordChangeEvent<SourceRecord> r : records) {
       RecordConverter.convert(r.record()).ifPresent(e -> out.add(record(e)));
+      if (RecordConverter.isHeartbeat(r.record())) {
+        heartbeat = r.record();
+      }
+    }
+    if (heartbeat != null) {
+      RecordConverter.restartPoint(heartbeat.sourceOffset())
+          .ifPresent(at -> out.addAll(heartbeats(at)));
     }
     if (!out.isEmpty()) {
       sendInOneTransaction(out);
@@ -71,6 +80,22 @@ public final class KafkaForwarder
       committer.markProcessed(r);
     }
     committer.markBatchFinished();
+  }
+
+  /**
+   * A heartbeat event on every partition, after the batch's changes: each partition then says
+   * that every change before {@code at} precedes it, so a sink that made everything before the
+   * heartbeat durable knows the partition is complete up to {@code at}, quiet or not.
+   */
+  private List<ProducerRecord<byte[], byte[]>> heartbeats(SourcePosition at) {
+    byte[] value = KafkaCodec.CHANGES.serialize(ChangeEvent.newBuilder()
+        .setPosition(at.toAvro()).setDatabase("").setOperation(Operation.HEARTBEAT).build());
+    int partitions = producer.partitionsFor(topic).size();
+    List<ProducerRecord<byte[], byte[]>> beats = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      beats.add(new ProducerRecord<>(topic, p, HEARTBEAT_KEY, value));
+    }
+    return beats;
   }
 
   /** All or nothing: commitTransaction waits for every send and fails if any did. */

@@ -19,7 +19,15 @@ public final class RecordConverter {
    */
   static final String OLD_KEY_HEADER = "__debezium.oldkey";
 
+  /** Debezium's default prefix of its heartbeat topic. */
+  private static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+
   private RecordConverter() {}
+
+  /** A Debezium heartbeat: the connector's offset advanced without a change to forward. */
+  public static boolean isHeartbeat(SourceRecord record) {
+    return record.topic() != null && record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX);
+  }
 
   /** The event of a data or schema change record; empty for heartbeats and tombstones. */
   public static Optional<ChangeEvent> convert(SourceRecord record) {

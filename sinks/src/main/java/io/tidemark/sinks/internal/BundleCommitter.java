@@ -94,6 +94,13 @@ public final class BundleCommitter {
     }
   }
 
+  /** The offset committed for {@code tp}; empty before anything was. */
+  public java.util.OptionalLong committedOffset(TopicPartition tp) {
+    Long done = committed.get(tp);
+    return done == null || done < 0 ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(done);
+  }
+
   /** Whether {@code tp} has a bundle waiting for S3 or the spool (its batch must wait too). */
   public boolean holds(TopicPartition tp) {
     return held.holds(tp);

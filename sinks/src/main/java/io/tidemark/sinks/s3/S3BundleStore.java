@@ -153,4 +153,10 @@ public final class S3BundleStore {
     s3.putObject(b -> b.bucket(bucket).key(BundleKeys.prunedMarker(lastDeletedBundle))
         .metadata(metadata), RequestBody.empty());
   }
+
+  /** Writes a partition's watermark (a source position as text), replacing the previous one. */
+  public void putWatermark(String key, SourcePosition position) {
+    s3.putObject(b -> b.bucket(bucket).key(key).contentType("text/plain"),
+        RequestBody.fromString(position.format()));
+  }
 }
