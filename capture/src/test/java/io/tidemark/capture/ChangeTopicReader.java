@@ -2,6 +2,7 @@ package io.tidemark.capture;
 
 import io.tidemark.schemas.KafkaCodec;
 import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,10 @@ final class ChangeTopicReader implements AutoCloseable {
     return entries().stream().map(Entry::event).toList();
   }
 
-  /** Every record of the topic, partitions one after the other, each in offset order. */
+  /**
+   * Every record of the topic but capture's heartbeats (bookkeeping, not changes), partitions
+   * one after the other, each in offset order.
+   */
   List<Entry> entries() {
     Map<TopicPartition, Long> ends = endOffsets();
     consumer.assign(ends.keySet());
@@ -68,6 +72,7 @@ final class ChangeTopicReader implements AutoCloseable {
         .sorted((a, b) -> a.partition() != b.partition()
             ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()))
         .map(r -> new Entry(r.partition(), r.offset(), KafkaCodec.CHANGES.deserialize(r.value())))
+        .filter(e -> e.event().getOperation() != Operation.HEARTBEAT)
         .toList();
   }
 
