@@ -4,26 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
-import io.tidemark.restore.Restore;
-import io.tidemark.restore.RestoreSettings;
-import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The changes replay finds hard, streamed after the snapshot and restored into a fresh server:
@@ -32,36 +21,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  * (whose rows the binlog already carries, so replay must not fire it again).
  */
 class ReplayEdgeCasesIT {
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static MariaDbServer target;
-  private static S3Client s3;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("edges", "edges-secret").start();
-    source = MariaDbServer.builder().serverId(21).start();
-    target = MariaDbServer.builder().serverId(22).start();
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, target, source, s3Server, kafka);
-  }
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("edges", "edges-secret").source(21).target(22);
 
   @TempDir Path spool;
 
   @Test
   void hardChangesReplayToTheSourcesExactState() throws Exception {
-    String db = source.createDatabase("edges");
-    String bucket = "edges-" + UUID.randomUUID().toString().substring(0, 8);
-    s3Server.createBucket(bucket);
-    source.createCaptureUser("tidemark", "capture-pw");
-    source.execute(
+    String db = services.source().createDatabase("edges");
+    String bucket = services.freshBucket("edges");
+    services.source().createCaptureUser(ArchiveServices.CAPTURE_USER,
+        ArchiveServices.CAPTURE_PASSWORD);
+    services.source().execute(
         "CREATE TABLE " + db + ".person (id INT PRIMARY KEY, email VARCHAR(40) NOT NULL UNIQUE,"
             + " first VARCHAR(20), last VARCHAR(20),"
             + " full_name VARCHAR(41) AS (CONCAT(first, ' ', last)) VIRTUAL,"
@@ -77,16 +49,14 @@ class ReplayEdgeCasesIT {
             + " (1, 'a@x', 'Ada', 'Lovelace'), (2, 'b@x', 'Bob', 'Builder')",
         "INSERT INTO " + db + ".tally VALUES (1, 'same'), (1, 'same'), (1, 'same')");
 
-    TopicNames topics = new TopicNames("edges" + UUID.randomUUID().toString().substring(0, 6));
-    CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
-        "capture-pw", 5421, List.of(db), kafka.bootstrapServers(), 2, (short) 1,
-        Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+    TopicNames topics = ArchiveServices.freshTopics("edges");
+    CaptureSettings capture = services.capture(topics, 5421, db, 2);
+    SinkSettings sink = services.sink(topics, bucket)
         .withFlush(new FlushPolicy(1_000, 16L << 20, Duration.ofMillis(500)));
-    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool,
-        1L << 30)) {
+    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink,
+        services.s3(), spool, 1L << 30)) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
-      source.execute(
+      services.source().execute(
           "UPDATE " + db + ".person SET id = 10 WHERE id = 1", // a primary-key update
           "START TRANSACTION", // a unique swap through a temporary value, in one transaction
           "UPDATE " + db + ".person SET email = 'tmp@x' WHERE id = 10",
@@ -102,20 +72,17 @@ class ReplayEdgeCasesIT {
           "DELETE FROM " + db + ".parent WHERE id = 1", // cascades to children 1 and 2
           "ALTER TABLE " + db + ".tally ADD COLUMN extra INT DEFAULT 7",
           "INSERT INTO " + db + ".tally (n, note, extra) VALUES (2, 'after ddl', 8)");
-      try (Connection c = source.connection()) {
+      try (Connection c = services.source().connection()) {
         pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(120));
       }
     }
 
-    new Restore(new RestoreSettings(bucket, "repo", null, new RestoreSettings.Target("127.0.0.1",
-        target.port(), "root", ""), 2), s3).run();
+    services.restore(bucket, services.target());
 
-    try (Connection s = source.connection(); Connection t = target.connection()) {
-      assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
-    }
-    assertThat(target.queryValue("SELECT GROUP_CONCAT(CONCAT(person_id, what) ORDER BY person_id)"
-        + " FROM " + db + ".audit")).as("trigger rows once, as on the source")
-        .isEqualTo(source.queryValue("SELECT GROUP_CONCAT(CONCAT(person_id, what) ORDER BY"
+    services.assertSameChecksums(services.target(), db);
+    assertThat(services.target().queryValue("SELECT GROUP_CONCAT(CONCAT(person_id, what) ORDER BY"
+        + " person_id) FROM " + db + ".audit")).as("trigger rows once, as on the source")
+        .isEqualTo(services.source().queryValue("SELECT GROUP_CONCAT(CONCAT(person_id, what) ORDER BY"
             + " person_id) FROM " + db + ".audit"));
   }
 }

@@ -8,29 +8,22 @@ import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
-import io.tidemark.restore.TableChecksums;
 import io.tidemark.restore.Until;
 import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.JavaProcess;
-import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A restore killed with SIGKILL in the load phase and again in the replay phase, resumed each
@@ -39,52 +32,40 @@ import software.amazon.awssdk.services.s3.S3Client;
  * before the target is touched.
  */
 class RestoreResumeIT {
+  /** The S3 secret, which the restore in a child JVM gets from its environment. */
   private static final String SECRET = "resume-secret";
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static S3Client s3;
+
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("resume", SECRET).source(41).captureUser();
+
   private static String db;
   private static String bucket;
   private static GtidSet marker;
 
   @BeforeAll
   static void archiveASource(@TempDir Path spool) throws Exception {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("resume", SECRET).start();
-    source = MariaDbServer.builder().serverId(41).start();
-    source.createCaptureUser("tidemark", "capture-pw");
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-    db = source.createDatabase("resume");
-    bucket = "resume-" + UUID.randomUUID().toString().substring(0, 8);
-    s3Server.createBucket(bucket);
-    source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40), n INT)",
+    db = services.source().createDatabase("resume");
+    bucket = services.freshBucket("resume");
+    services.source().execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40), n INT)",
         "SET SESSION max_recursive_iterations = 100000",
         "INSERT INTO " + db + ".item WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1"
             + " FROM s WHERE i < 20000) SELECT i, CONCAT('snap-', i), 0 FROM s");
-    TopicNames topics = new TopicNames("resume" + UUID.randomUUID().toString().substring(0, 6));
-    CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
-        "capture-pw", 5441, List.of(db), kafka.bootstrapServers(), 2, (short) 1,
-        Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+    TopicNames topics = ArchiveServices.freshTopics("resume");
+    CaptureSettings capture = services.capture(topics, 5441, db, 2);
+    SinkSettings sink = services.sink(topics, bucket)
         .withFlush(new FlushPolicy(500, 16L << 20, Duration.ofMillis(500)));
     try (Pipeline pipeline = Pipeline.start(capture, new SnapshotSettings(2, 2_000, 500), sink,
-        s3, spool, 1L << 30)) {
+        services.s3(), spool, 1L << 30)) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
       update(1, 600);
-      source.execute("INSERT INTO " + db + ".item VALUES (-1, 'marker', 0)");
-      marker = GtidSet.parse(source.queryValue("SELECT @@gtid_binlog_pos"));
+      services.source().execute("INSERT INTO " + db + ".item VALUES (-1, 'marker', 0)");
+      marker = GtidSet.parse(services.source().queryValue("SELECT @@gtid_binlog_pos"));
       update(600, 1500);
-      try (Connection c = source.connection()) {
+      try (Connection c = services.source().connection()) {
         pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofMinutes(3));
       }
     }
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, source, s3Server, kafka);
   }
 
   @Test
@@ -102,9 +83,7 @@ class RestoreResumeIT {
 
       assertThat(target.queryValue("SHOW DATABASES LIKE 'tidemark_restore'"))
           .as("the checkpoint is gone once the restore is complete").isNull();
-      try (Connection s = source.connection(); Connection t = target.connection()) {
-        assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
-      }
+      services.assertSameChecksums(target, db);
     }
   }
 
@@ -133,14 +112,15 @@ class RestoreResumeIT {
 
   private static void update(int from, int to) {
     for (int i = from; i < to; i++) {
-      source.execute("UPDATE " + db + ".item SET n = " + i + " WHERE id = " + i);
+      services.source().execute("UPDATE " + db + ".item SET n = " + i + " WHERE id = " + i);
     }
   }
 
   /** Runs a restore in a child JVM and SIGKILLs it as soon as {@code condition} holds. */
   private static void killWhen(MariaDbServer target, String mode, String condition) {
     try (JavaProcess child = JavaProcess.builder(RestoreProcessMain.class)
-        .args(s3Server.endpoint().toString(), bucket, "repo", Integer.toString(target.port()), mode)
+        .args(services.s3Server().endpoint().toString(), bucket, "repo",
+            Integer.toString(target.port()), mode)
         .env("TIDEMARK_TEST_S3_SECRET", SECRET).jvmOption("-Duser.timezone=UTC").start()) {
       await().atMost(3, TimeUnit.MINUTES).pollInterval(Duration.ofMillis(20)).until(() -> {
         if (!child.isAlive()) {
@@ -164,6 +144,6 @@ class RestoreResumeIT {
       throws Exception {
     RestoreSettings settings = change.apply(new RestoreSettings(bucket, "repo", null,
         new RestoreSettings.Target("127.0.0.1", target.port(), "root", ""), 2), until);
-    new Restore(resume ? settings.resuming() : settings, s3).run();
+    new Restore(resume ? settings.resuming() : settings, services.s3()).run();
   }
 }

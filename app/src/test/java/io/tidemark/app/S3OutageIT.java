@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.BundleCatalog;
-import io.tidemark.restore.Restore;
-import io.tidemark.restore.RestoreSettings;
-import io.tidemark.restore.TableChecksums;
 import io.tidemark.filecache.Spool;
 import io.tidemark.filecache.SpoolEntry;
 import io.tidemark.schemas.BundleContent;
@@ -22,10 +19,7 @@ import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.Backoff;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
-import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +31,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,11 +40,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * S3 fails in the middle of a stream: bundles go to the spool, offsets are committed only once
@@ -59,27 +50,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Kafka offset of the change topic exactly once, and a restore equals the source.
  */
 class S3OutageIT {
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static S3Client s3;
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("outage", "outage-secret").source(21).captureUser();
 
   @TempDir Path spool;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("outage", "outage-secret").start();
-    source = MariaDbServer.builder().serverId(21).start();
-    source.createCaptureUser("tidemark", "capture-pw");
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, source, s3Server, kafka);
-  }
 
   @Test
   void anOutageSpoolsThenDrainsAndTheBucketHoldsEveryOffsetOnce() throws Exception {
@@ -87,10 +62,10 @@ class S3OutageIT {
     try (Pipeline pipeline = f.start()) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
       f.write(0, 50);
-      s3Server.stop();
+      services.s3Server().stop();
       f.write(50, 150);
       await().atMost(60, TimeUnit.SECONDS).until(() -> spooled() > 0);
-      s3Server.start();
+      services.s3Server().start();
       f.write(150, 200);
       f.awaitArchived(pipeline);
       await().atMost(60, TimeUnit.SECONDS).until(() -> spooled() == 0);
@@ -103,16 +78,16 @@ class S3OutageIT {
     Fixture f = new Fixture("shutdown", 3);
     try (Pipeline pipeline = f.start()) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
-      s3Server.stop();
+      services.s3Server().stop();
       f.write(0, 100);
       await().atMost(90, TimeUnit.SECONDS).until(() -> pipeline.sinkFailure().isPresent());
       assertThat(pipeline.sinkFailure().get()).hasMessageContaining("failed in a row");
       assertThat(spooled()).isPositive();
-      s3Server.start();
+      services.s3Server().start();
       f.assertCommittedOffsetsAreInSpoolOrBucket();
     } finally {
-      if (!s3Server.isRunning()) {
-        s3Server.start();
+      if (!services.s3Server().isRunning()) {
+        services.s3Server().start();
       }
     }
     try (Pipeline pipeline = f.start()) {
@@ -137,33 +112,30 @@ class S3OutageIT {
     final SinkSettings sink;
 
     Fixture(String name, int maxFailures) {
-      db = source.createDatabase(name);
-      bucket = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-      s3Server.createBucket(bucket);
-      source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40))");
-      topics = new TopicNames(name + UUID.randomUUID().toString().substring(0, 6));
-      capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark", "capture-pw",
-          5420 + maxFailures % 7, List.of(db), kafka.bootstrapServers(), 2, (short) 1,
-          Duration.ofMillis(50), Duration.ofMillis(200));
-      sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+      db = services.source().createDatabase(name);
+      bucket = services.freshBucket(name);
+      services.source().execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40))");
+      topics = ArchiveServices.freshTopics(name);
+      capture = services.capture(topics, 5420 + maxFailures % 7, db, 2);
+      sink = services.sink(topics, bucket)
           .withFlush(new FlushPolicy(20, 1L << 20, Duration.ofMillis(300)))
           .withBackoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), 0.2, 2),
               maxFailures);
     }
 
     Pipeline start() throws IOException {
-      return Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool, 1L << 30);
+      return Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, services.s3(), spool, 1L << 30);
     }
 
     void write(int from, int to) {
       for (int i = from; i < to; i++) {
-        source.execute("INSERT INTO " + db + ".item VALUES (" + i + ", 'n" + i + "')",
+        services.source().execute("INSERT INTO " + db + ".item VALUES (" + i + ", 'n" + i + "')",
             "UPDATE " + db + ".item SET note = 'u" + i + "' WHERE id = " + i / 2);
       }
     }
 
     void awaitArchived(Pipeline pipeline) throws Exception {
-      try (Connection c = source.connection()) {
+      try (Connection c = services.source().connection()) {
         pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(120));
       }
     }
@@ -201,9 +173,9 @@ class S3OutageIT {
     /** Every event of each partition, by source position, from the bucket's bundles. */
     Map<Integer, List<SourcePosition>> bucketPositions() throws Exception {
       Map<Integer, List<SourcePosition>> positions = new TreeMap<>();
-      for (List<String> keys : BundleCatalog.read(s3, bucket, "repo").bundlesByPartition().values()) {
+      for (List<String> keys : BundleCatalog.read(services.s3(), bucket, "repo").bundlesByPartition().values()) {
         for (String key : keys) {
-          byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+          byte[] bytes = services.s3().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
           int partition = BundleMetadata.of(bytes, key).partition();
           positions.computeIfAbsent(partition, x -> new ArrayList<>()).addAll(events(bytes, key));
         }
@@ -229,7 +201,7 @@ class S3OutageIT {
     Map<Integer, Map<Long, SourcePosition>> topicEvents() {
       Map<Integer, Map<Long, SourcePosition>> events = new TreeMap<>();
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers(),
           ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
           new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         List<TopicPartition> partitions = List.of(new TopicPartition(topics.changes(), 0),
@@ -257,16 +229,14 @@ class S3OutageIT {
           .as("events of partition %d in the bucket", partition).doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(new LinkedHashSet<>(byOffset.values())));
       try (MariaDbServer target = MariaDbServer.builder().serverId(29).start()) {
-        new Restore(new RestoreSettings(bucket, "repo", null, new RestoreSettings.Target(
-            "127.0.0.1", target.port(), "root", ""), 2), s3).run();
-        try (Connection s = source.connection(); Connection t = target.connection()) {
-          assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
-        }
+        services.restore(bucket, target);
+        services.assertSameChecksums(target, db);
       }
     }
 
     private Admin admin() {
-      return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+      return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          services.kafka().bootstrapServers()));
     }
   }
 }

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.BundleCatalog;
-import io.tidemark.restore.Restore;
-import io.tidemark.restore.RestoreSettings;
-import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.SourcePosition;
@@ -16,17 +13,13 @@ import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
-import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,11 +29,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Capture replays (the same source events again, at new offsets) are dropped by the sink, both
@@ -48,43 +39,24 @@ import software.amazon.awssdk.services.s3.S3Client;
  * source position is stored once and the restore equals the source.
  */
 class SinkDedupeIT {
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static S3Client s3;
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("dedupe", "dedupe-secret").source(31).captureUser();
 
   @TempDir Path spool;
 
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("dedupe", "dedupe-secret").start();
-    source = MariaDbServer.builder().serverId(31).start();
-    source.createCaptureUser("tidemark", "capture-pw");
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, source, s3Server, kafka);
-  }
-
   @Test
   void replayedEventsAreStoredOnceWhileRunningAndAfterARestart() throws Exception {
-    String db = source.createDatabase("dedupe");
-    String bucket = "dedupe-" + UUID.randomUUID().toString().substring(0, 8);
-    s3Server.createBucket(bucket);
-    source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(20))");
-    TopicNames topics = new TopicNames("dedupe" + UUID.randomUUID().toString().substring(0, 6));
-    CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
-        "capture-pw", 5431, List.of(db), kafka.bootstrapServers(), 2, (short) 1,
-        Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+    String db = services.source().createDatabase("dedupe");
+    String bucket = services.freshBucket("dedupe");
+    services.source().execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(20))");
+    TopicNames topics = ArchiveServices.freshTopics("dedupe");
+    CaptureSettings capture = services.capture(topics, 5431, db, 2);
+    SinkSettings sink = services.sink(topics, bucket)
         .withFlush(new FlushPolicy(10, 1L << 20, Duration.ofMillis(300)));
 
-    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool,
-        1L << 30)) {
+    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink,
+        services.s3(), spool, 1L << 30)) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
       insert(db, 0, 20);
       awaitArchived(pipeline);
@@ -92,8 +64,8 @@ class SinkDedupeIT {
       insert(db, 20, 25);
       awaitArchived(pipeline);
     }
-    try (Pipeline restarted = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool,
-        1L << 30)) {
+    try (Pipeline restarted = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink,
+        services.s3(), spool, 1L << 30)) {
       replayLast(topics, 5);
       insert(db, 25, 30);
       awaitArchived(restarted);
@@ -103,22 +75,19 @@ class SinkDedupeIT {
     assertThat(stored).doesNotHaveDuplicates();
     assertThat(stored).as("the 30 inserts").hasSize(30);
     try (MariaDbServer target = MariaDbServer.builder().serverId(39).start()) {
-      new Restore(new RestoreSettings(bucket, "repo", null, new RestoreSettings.Target(
-          "127.0.0.1", target.port(), "root", ""), 2), s3).run();
-      try (Connection s = source.connection(); Connection t = target.connection()) {
-        assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
-      }
+      services.restore(bucket, target);
+      services.assertSameChecksums(target, db);
     }
   }
 
   private static void insert(String db, int from, int to) {
     for (int i = from; i < to; i++) {
-      source.execute("INSERT INTO " + db + ".item VALUES (" + i + ", 'n" + i + "')");
+      services.source().execute("INSERT INTO " + db + ".item VALUES (" + i + ", 'n" + i + "')");
     }
   }
 
   private static void awaitArchived(Pipeline pipeline) throws Exception {
-    try (Connection c = source.connection()) {
+    try (Connection c = services.source().connection()) {
       pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(120));
     }
   }
@@ -127,7 +96,7 @@ class SinkDedupeIT {
   private static void replayLast(TopicNames topics, int n) {
     List<ConsumerRecord<byte[], byte[]>> rows = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = List.of(new TopicPartition(topics.changes(), 0),
@@ -144,7 +113,7 @@ class SinkDedupeIT {
       }
     }
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers()),
         new ByteArraySerializer(), new ByteArraySerializer())) {
       for (ConsumerRecord<byte[], byte[]> r : rows.subList(Math.max(0, rows.size() - n), rows.size())) {
         producer.send(new ProducerRecord<>(r.topic(), r.partition(), r.key(), r.value()));
@@ -156,10 +125,10 @@ class SinkDedupeIT {
 
   private static List<SourcePosition> storedPositions(String bucket) throws Exception {
     List<SourcePosition> positions = new ArrayList<>();
-    for (List<String> keys : BundleCatalog.read(s3, bucket, "repo").bundlesByPartition().values()) {
+    for (List<String> keys : BundleCatalog.read(services.s3(), bucket, "repo").bundlesByPartition().values()) {
       for (String key : keys) {
         try (BundleReader<ChangeEvent> r = new BundleReader<>(BundleContent.CHANGES,
-            s3.getObject(b -> b.bucket(bucket).key(key)), key)) {
+            services.s3().getObject(b -> b.bucket(bucket).key(key)), key)) {
           r.forEachRemaining(e -> {
             if (e.getOperation() == Operation.INSERT) {
               positions.add(SourcePosition.fromAvro(e.getPosition()));

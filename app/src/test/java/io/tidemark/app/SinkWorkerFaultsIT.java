@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tidemark.capture.Capture;
-import io.tidemark.capture.CaptureSettings;
 import io.tidemark.restore.BundleCatalog;
 import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.KafkaCodec;
@@ -16,10 +15,6 @@ import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.ConsumerLag;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.JavaProcess;
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -31,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,11 +38,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Sink workers, each a real {@code tidemark run --role sink} in a child JVM, SIGKILLed at random
@@ -60,27 +52,11 @@ class SinkWorkerFaultsIT {
   private static final int PARTITIONS = 4;
   private static final Duration READY = Duration.ofMinutes(2);
 
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static S3Client s3;
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("faults", "faults-secret").source(41).captureUser();
 
   @TempDir Path work;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("faults", "faults-secret").start();
-    source = MariaDbServer.builder().serverId(41).start();
-    source.createCaptureUser("tidemark", "capture-pw");
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, source, s3Server, kafka);
-  }
 
   @Test
   void repeatedSigkillsOfTheWorkerAtRandomPointsLoseAndDuplicateNothing() throws Exception {
@@ -132,21 +108,18 @@ class SinkWorkerFaultsIT {
     final CompletableFuture<Void> writer;
 
     Load(String name) {
-      db = source.createDatabase(name);
-      bucket = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-      s3Server.createBucket(bucket);
-      source.execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40))");
-      topics = new TopicNames(name + UUID.randomUUID().toString().substring(0, 6));
-      capture = Capture.start(new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
-          "capture-pw", 5440 + name.length(), List.of(db), kafka.bootstrapServers(), PARTITIONS,
-          (short) 1, Duration.ofMillis(50), Duration.ofMillis(200)));
+      db = services.source().createDatabase(name);
+      bucket = services.freshBucket(name);
+      services.source().execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40))");
+      topics = ArchiveServices.freshTopics(name);
+      capture = Capture.start(services.capture(topics, 5440 + name.length(), db, PARTITIONS));
       await().atMost(READY).until(() -> capture.restartPoint().isPresent());
       writer = CompletableFuture.runAsync(this::write);
     }
 
     /** Inserts a row and updates an older one per round, until stopped. */
     private void write() {
-      try (Connection c = source.connection(); Statement s = c.createStatement()) {
+      try (Connection c = services.source().connection(); Statement s = c.createStatement()) {
         while (!stop.get()) {
           int i = rows.get();
           s.execute("INSERT INTO " + db + ".item VALUES (" + i + ", 'n" + i + "')");
@@ -163,11 +136,11 @@ class SinkWorkerFaultsIT {
       JavaProcess p = JavaProcess.builder(Tidemark.class).args("run", "--role", "sink")
           .jvmOption("-Duser.timezone=UTC")
           .env("S3_BUCKET", "s3://" + bucket + "/repo")
-          .env("AWS_ENDPOINT_URL", s3Server.endpoint().toString())
-          .env("AWS_REGION", s3Server.region())
-          .env("AWS_ACCESS_KEY_ID", s3Server.accessKey())
-          .env("AWS_SECRET_ACCESS_KEY", s3Server.secretKey())
-          .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+          .env("AWS_ENDPOINT_URL", services.s3Server().endpoint().toString())
+          .env("AWS_REGION", services.s3Server().region())
+          .env("AWS_ACCESS_KEY_ID", services.s3Server().accessKey())
+          .env("AWS_SECRET_ACCESS_KEY", services.s3Server().secretKey())
+          .env("KAFKA_BOOTSTRAP_SERVERS", services.kafka().bootstrapServers())
           .env("TIDEMARK_SOURCE_NAME", topics.source())
           .env("MYSQL_BACKUP_DIR", work.resolve(topics.source() + "-" + name).toString())
           .env("TIDEMARK_HTTP", "off")
@@ -179,7 +152,7 @@ class SinkWorkerFaultsIT {
     }
 
     long bundles() {
-      return BundleCatalog.read(s3, bucket, "repo").bundleCount();
+      return BundleCatalog.read(services.s3(), bucket, "repo").bundleCount();
     }
 
     void awaitBundles(long atLeast) {
@@ -205,7 +178,7 @@ class SinkWorkerFaultsIT {
       stop.set(true);
       writer.get(1, TimeUnit.MINUTES);
       GtidSet written;
-      try (Connection c = source.connection()) {
+      try (Connection c = services.source().connection()) {
         written = Pipeline.sourceGtids(c);
       }
       try (Admin admin = admin()) {
@@ -223,8 +196,8 @@ class SinkWorkerFaultsIT {
     void assertEveryEventOnce(String run) throws Exception {
       List<SourcePosition> stored = new ArrayList<>();
       List<Long> inserted = new ArrayList<>();
-      Iterator<ChangeEvent> merged = BundleCatalog.read(s3, bucket, "repo")
-          .replayOrder(key -> s3.getObject(b -> b.bucket(bucket).key(key)));
+      Iterator<ChangeEvent> merged = BundleCatalog.read(services.s3(), bucket, "repo")
+          .replayOrder(key -> services.s3().getObject(b -> b.bucket(bucket).key(key)));
       while (merged.hasNext()) {
         ChangeEvent e = merged.next();
         if (!e.getPosition().getSnapshot()) {
@@ -244,7 +217,7 @@ class SinkWorkerFaultsIT {
     private Set<SourcePosition> topicPositions() {
       Set<SourcePosition> positions = new HashSet<>();
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers(),
           ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
           new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         List<TopicPartition> partitions = new ArrayList<>();
@@ -273,12 +246,12 @@ class SinkWorkerFaultsIT {
     }
 
     private SinkSettings sinkSettings() {
-      return SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo");
+      return services.sink(topics, bucket);
     }
 
     private Admin admin() {
       return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-          kafka.bootstrapServers()));
+          services.kafka().bootstrapServers()));
     }
 
     @Override

@@ -11,17 +11,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.app.ArchivedRows.Expected;
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
-import io.tidemark.restore.Restore;
-import io.tidemark.restore.RestoreSettings;
-import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
-import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every column type travels source → Avro change event → S3 → a fresh server unchanged: each
@@ -50,36 +42,22 @@ import software.amazon.awssdk.services.s3.S3Client;
 class TypeRoundTripIT {
   private static final long PACKET = 64L << 20;
   private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(3);
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static S3Client s3;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("types-key", "types-secret").start();
-    source = MariaDbServer.builder().serverId(1).timeZone("+05:30").maxAllowedPacket(PACKET).start();
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, source, s3Server, kafka);
-  }
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("types-key", "types-secret").source(1).timeZone("+05:30")
+          .maxAllowedPacket(PACKET);
 
   @Test
   void everyTypeArrivesInTheEventsAndInTheRestoredRowsExactly() throws Exception {
-    String db = source.createDatabase("types");
+    String db = services.source().createDatabase("types");
     byte[][] big = {random(TypeCoverage.MEDIUMBLOB_MAX, 1), random(TypeCoverage.SIXTEEN_MIB, 2)};
-    source.execute(TypeCoverage.createTable(db), TypeCoverage.insert(db, 1, MIN),
+    services.source().execute(TypeCoverage.createTable(db), TypeCoverage.insert(db, 1, MIN),
         TypeCoverage.insert(db, 2, MAX), TypeCoverage.insert(db, 3, MISC),
         TypeCoverage.insert(db, 4, NULLS));
     insertBig(db, 5, big);
 
     String bucket = archive(db, () -> {
-      source.execute(TypeCoverage.insert(db, 11, MIN), TypeCoverage.insert(db, 12, MAX),
+      services.source().execute(TypeCoverage.insert(db, 11, MIN), TypeCoverage.insert(db, 12, MAX),
           TypeCoverage.insert(db, 13, MISC), TypeCoverage.insert(db, 14, NULLS),
           TypeCoverage.update(db, 1, MAX), TypeCoverage.update(db, 3, NULLS),
           TypeCoverage.update(db, 4, MISC),
@@ -90,21 +68,19 @@ class TypeRoundTripIT {
       createLateTable(db);
     });
 
-    assertThat(ArchivedRows.mismatches(s3, bucket, db, expectedEvents(big))).isEmpty();
+    assertThat(ArchivedRows.mismatches(services.s3(), bucket, db, expectedEvents(big))).isEmpty();
     try (MariaDbServer defaultPacket = MariaDbServer.builder().serverId(3).start()) {
       String limit = defaultPacket.queryValue("SELECT @@max_allowed_packet");
-      assertThatThrownBy(() -> restore(bucket, defaultPacket))
+      assertThatThrownBy(() -> services.restore(bucket, defaultPacket))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("max_allowed_packet is " + limit);
     }
     try (MariaDbServer target = freshTarget()) {
-      restore(bucket, target);
+      services.restore(bucket, target);
       for (String table : List.of("types", "late")) {
         assertThat(ArchivedRows.rows(target, db, table)).hasSize(table.equals("types") ? 10 : 3)
-            .containsExactlyElementsOf(ArchivedRows.rows(source, db, table));
+            .containsExactlyElementsOf(ArchivedRows.rows(services.source(), db, table));
       }
-      try (Connection s = source.connection(); Connection t = target.connection()) {
-        assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
-      }
+      services.assertSameChecksums(target, db);
     }
   }
 
@@ -115,26 +91,26 @@ class TypeRoundTripIT {
    */
   @Test
   void debeziumTurnsZeroDatesIntoNullAndReadsSnapshotFloatsAsSixDigits() throws Exception {
-    String db = source.createDatabase("limits");
+    String db = services.source().createDatabase("limits");
     String zeros = "'0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00',"
         + " '2020-00-00', '0000-00-00'";
-    source.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'",
+    services.source().execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'",
         "CREATE TABLE " + db + ".zero_dates (id INT PRIMARY KEY, d DATE NULL, dtm DATETIME(6) NULL,"
             + " ts TIMESTAMP(6) NULL, tsz TIMESTAMP NOT NULL DEFAULT '0000-00-00 00:00:00',"
             + " dp DATE NULL, dn DATE NOT NULL)",
         "INSERT INTO " + db + ".zero_dates VALUES (1, " + zeros + ")",
         "CREATE TABLE " + db + ".floats (id INT PRIMARY KEY, f FLOAT)",
         "INSERT INTO " + db + ".floats VALUES (1, 3.4028234663852886e38)");
-    String bucket = archive(db, () -> source.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'",
+    String bucket = archive(db, () -> services.source().execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'",
         "INSERT INTO " + db + ".zero_dates VALUES (2, " + zeros + ")",
         "INSERT INTO " + db + ".floats VALUES (2, 3.4028234663852886e38)"));
 
-    assertThat(ArchivedRows.mismatches(s3, bucket, db, List.of(
+    assertThat(ArchivedRows.mismatches(services.s3(), bucket, db, List.of(
         Expected.row("zero_dates", Operation.INSERT, zeroDates(2, "0000-00-00 00:00:00.000000")),
         Expected.row("floats", Operation.INSERT, Map.of("id", 2L, "f", (double) Float.MAX_VALUE)))))
         .isEmpty();
     try (MariaDbServer target = freshTarget()) {
-      restore(bucket, target);
+      services.restore(bucket, target);
       assertThat(ArchivedRows.query(target, "SELECT id, CAST(d AS CHAR), CAST(dtm AS CHAR),"
           + " CAST(ts AS CHAR), CAST(tsz AS CHAR), CAST(dp AS CHAR), CAST(dn AS CHAR) FROM "
           + db + ".zero_dates ORDER BY id")).containsExactly(
@@ -174,7 +150,7 @@ class TypeRoundTripIT {
    * TABLE, where BOOLEAN, JSON and 4-byte ENUM labels keep their declared types.
    */
   private static void createLateTable(String db) {
-    source.execute("CREATE TABLE " + db + ".late (id INT PRIMARY KEY, bo BOOLEAN, y YEAR, j JSON,"
+    services.source().execute("CREATE TABLE " + db + ".late (id INT PRIMARY KEY, bo BOOLEAN, y YEAR, j JSON,"
             + " e ENUM('" + SMILE + "','b'), st SET('" + SMILE + "','x')) CHARACTER SET utf8mb4",
         "INSERT INTO " + db + ".late VALUES (1, -128, '0000', '\\n[1]', '" + SMILE + "', '" + SMILE
             + ",x'), (2, 127, 2155, '{\"k\": \"\u00fc" + SMILE + "\"}', 'b', ''),"
@@ -233,20 +209,18 @@ class TypeRoundTripIT {
   private static String archive(String db, ThrowingRunnable streamed) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String bucket = "types-" + suffix;
-    s3Server.createBucket(bucket);
-    source.createCaptureUser("tm_" + suffix, "capture-pw");
+    services.s3Server().createBucket(bucket);
+    services.source().createCaptureUser("tm_" + suffix, ArchiveServices.CAPTURE_PASSWORD);
     TopicNames topics = new TopicNames("types" + suffix);
-    CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tm_" + suffix,
-        "capture-pw", 5402, List.of(db), kafka.bootstrapServers(), 3, (short) 1,
-        Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+    CaptureSettings capture = services.capture(topics, "tm_" + suffix, 5402, db, 3);
+    SinkSettings sink = services.sink(topics, bucket)
         .withFlush(new FlushPolicy(10_000, 64L << 20, Duration.ofMillis(500)));
     Path spool = Files.createTempDirectory("types-spool");
-    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool,
-        1L << 30)) {
+    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink,
+        services.s3(), spool, 1L << 30)) {
       pipeline.snapshotNow(ARCHIVE_TIMEOUT);
       streamed.run();
-      try (Connection c = source.connection()) {
+      try (Connection c = services.source().connection()) {
         pipeline.awaitArchived(Pipeline.sourceGtids(c), ARCHIVE_TIMEOUT);
       }
     }
@@ -254,7 +228,7 @@ class TypeRoundTripIT {
   }
 
   private static void insertBig(String db, int id, byte[][] big) throws Exception {
-    try (Connection c = source.connection();
+    try (Connection c = services.source().connection();
         PreparedStatement ps = c.prepareStatement(TypeCoverage.insertBig(db, id))) {
       ps.setBytes(1, big[0]);
       ps.setBytes(2, big[1]);
@@ -264,11 +238,6 @@ class TypeRoundTripIT {
 
   private static MariaDbServer freshTarget() {
     return MariaDbServer.builder().serverId(2).maxAllowedPacket(PACKET).start();
-  }
-
-  private static void restore(String bucket, MariaDbServer target) throws Exception {
-    new Restore(new RestoreSettings(bucket, "repo", null, new RestoreSettings.Target("127.0.0.1",
-        target.port(), "root", ""), 2), s3).run();
   }
 
   /** Incompressible bytes covering 0x00..0xff, so Kafka and S3 carry their full size. */

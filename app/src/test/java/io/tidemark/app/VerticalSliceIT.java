@@ -6,8 +6,6 @@ import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
-import io.tidemark.restore.RestoreSettings;
-import io.tidemark.restore.TableChecksums;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.TopicNames;
@@ -15,10 +13,7 @@ import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
-import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.S3Server;
-import io.tidemark.testkit.Services;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,12 +23,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * One table's rows travel the whole flow, every stage real: source MariaDB → capture (snapshot,
@@ -41,57 +33,40 @@ import software.amazon.awssdk.services.s3.S3Client;
  * second, fresh MariaDB. Both servers must then agree row for row and by CHECKSUM TABLE.
  */
 class VerticalSliceIT {
-  private static KafkaBroker kafka;
-  private static S3Server s3Server;
-  private static MariaDbServer source;
-  private static MariaDbServer target;
-  private static S3Client s3;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    s3Server = S3Server.builder().credentials("slice-key", "slice-secret").start();
-    source = MariaDbServer.builder().serverId(1).timeZone("+02:00").start();
-    target = MariaDbServer.builder().serverId(2).start();
-    s3 = S3Clients.forEndpoint(s3Server.endpoint(), s3Server.region(), s3Server.accessKey(),
-        s3Server.secretKey());
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(s3, target, source, s3Server, kafka);
-  }
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("slice-key", "slice-secret").source(1).timeZone("+02:00")
+          .target(2);
 
   @TempDir Path spool;
 
   @Test
   void rowsOfASourceTableArriveInAFreshServerThroughKafkaAndS3() throws Exception {
-    String db = source.createDatabase("slice");
-    String bucket = "slice-" + UUID.randomUUID().toString().substring(0, 8);
-    s3Server.createBucket(bucket);
-    source.createCaptureUser("tidemark", "capture-pw");
-    source.execute(
+    String db = services.source().createDatabase("slice");
+    String bucket = services.freshBucket("slice");
+    services.source().createCaptureUser(ArchiveServices.CAPTURE_USER,
+        ArchiveServices.CAPTURE_PASSWORD);
+    services.source().execute(
         "CREATE TABLE " + db + ".item (id INT PRIMARY KEY, name VARCHAR(40), price DECIMAL(12,4),"
             + " seen DATETIME(6), stamp TIMESTAMP(3) NULL, data BLOB)",
         "INSERT INTO " + db + ".item VALUES (1, 'one', 1.1000, '2026-01-02 03:04:05.123456',"
             + " '2026-01-02 03:04:05.123', x'00ff10'), (2, 'two', -99999999.9999, NULL, NULL, NULL),"
             + " (3, 'three', 0, '1999-12-31 23:59:59.999999', '2038-01-19 03:14:07.999', x'')");
 
-    TopicNames topics = new TopicNames("slice" + UUID.randomUUID().toString().substring(0, 6));
-    CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
-        "capture-pw", 5401, List.of(db), kafka.bootstrapServers(), 1, (short) 1,
-        Duration.ofMillis(50), Duration.ofMillis(200));
-    SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), bucket, "repo")
+    TopicNames topics = ArchiveServices.freshTopics("slice");
+    CaptureSettings capture = services.capture(topics, 5401, db, 1);
+    SinkSettings sink = services.sink(topics, bucket)
         .withFlush(new FlushPolicy(10_000, 64L << 20, Duration.ofMillis(500)));
 
-    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, s3, spool, 1L << 30)) {
+    try (Pipeline pipeline = Pipeline.start(capture, SnapshotSettings.DEFAULT, sink, services.s3(), spool,
+        1L << 30)) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
       // Streamed from the binlog: an insert, an update and a delete, one transaction each.
-      source.execute(
+      services.source().execute(
           "INSERT INTO " + db + ".item VALUES (4, 'four', 4.0004, NOW(6), NOW(3), x'04')",
           "UPDATE " + db + ".item SET name = 'TWO', price = price + 1 WHERE id = 2",
           "DELETE FROM " + db + ".item WHERE id = 3");
-      try (Connection c = source.connection()) {
+      try (Connection c = services.source().connection()) {
         pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(90));
       }
     }
@@ -109,16 +84,14 @@ class VerticalSliceIT {
     assertThat(events).filteredOn(e -> e.getDdl() != null && e.getDdl().startsWith("CREATE TABLE"))
         .singleElement().satisfies(e -> assertThat(e.getTableSchema().getPrimaryKey())
             .containsExactly("id"));
-    Restore.Result restored = new Restore(new RestoreSettings(bucket, "repo", null,
-        new RestoreSettings.Target("127.0.0.1", target.port(), "root", ""), 2), s3).run();
+    Restore.Result restored = services.restore(bucket, services.target());
     assertThat(restored.snapshotRows()).isEqualTo(3);
     assertThat(restored.events()).as("the insert, update and delete after the snapshot")
         .isEqualTo(3);
 
-    assertThat(rows(target, db)).containsExactlyElementsOf(rows(source, db)).hasSize(3);
-    try (Connection s = source.connection(); Connection t = target.connection()) {
-      assertThat(TableChecksums.of(t, List.of(db))).isEqualTo(TableChecksums.of(s, List.of(db)));
-    }
+    assertThat(rows(services.target(), db)).containsExactlyElementsOf(rows(services.source(), db))
+        .hasSize(3);
+    services.assertSameChecksums(services.target(), db);
   }
 
   /** How many events of each operation the repository's bundles hold. */
@@ -132,10 +105,11 @@ class VerticalSliceIT {
 
   private static List<ChangeEvent> eventsIn(String bucket) throws Exception {
     List<ChangeEvent> events = new ArrayList<>();
-    for (List<String> keys : BundleCatalog.read(s3, bucket, "repo").bundlesByPartition().values()) {
+    for (List<String> keys : BundleCatalog.read(services.s3(), bucket, "repo").bundlesByPartition()
+        .values()) {
       for (String key : keys) {
         try (BundleReader<ChangeEvent> r = new BundleReader<>(BundleContent.CHANGES,
-            s3.getObject(b -> b.bucket(bucket).key(key)), key)) {
+            services.s3().getObject(b -> b.bucket(bucket).key(key)), key)) {
           r.forEachRemaining(events::add);
         }
       }
