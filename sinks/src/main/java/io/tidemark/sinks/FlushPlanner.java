@@ -33,8 +33,10 @@ public record FlushPlanner(FlushPolicy policy, long maxBufferedBytes) {
    * @param events events in the batch
    * @param bytes uncompressed bytes in the batch
    * @param firstEventAt when its first event was added; null for an empty batch
+   * @param endsWithSchemaChange whether its last event is DDL
    */
-  public record Shape<K>(K id, int events, long bytes, Instant firstEventAt) {}
+  public record Shape<K>(K id, int events, long bytes, Instant firstEventAt,
+      boolean endsWithSchemaChange) {}
 
   /** The batches to flush now, each with its reason, in the order to flush them. */
   public <K> Map<K, FlushReason> plan(List<Shape<K>> batches, Instant now) {
@@ -42,7 +44,8 @@ public record FlushPlanner(FlushPolicy policy, long maxBufferedBytes) {
     List<Shape<K>> left = new ArrayList<>();
     long buffered = 0;
     for (Shape<K> b : batches) {
-      policy.check(b.events(), b.bytes(), b.firstEventAt(), now).ifPresentOrElse(
+      policy.check(b.events(), b.bytes(), b.firstEventAt(), b.endsWithSchemaChange(), now)
+          .ifPresentOrElse(
           reason -> due.put(b.id(), reason), () -> left.add(b));
       buffered += due.containsKey(b.id()) ? 0 : b.bytes();
     }

@@ -25,11 +25,16 @@ public record FlushPolicy(int maxEvents, long maxBytes, Duration maxAge) {
    * @param events events in the batch
    * @param bytes uncompressed bytes in the batch
    * @param firstEventAt when the batch's first event was added
+   * @param endsWithSchemaChange whether the batch's last event is DDL
    * @param now the current time
    */
-  public Optional<FlushReason> check(int events, long bytes, Instant firstEventAt, Instant now) {
+  public Optional<FlushReason> check(int events, long bytes, Instant firstEventAt,
+      boolean endsWithSchemaChange, Instant now) {
     if (events == 0) {
       return Optional.empty();
+    }
+    if (endsWithSchemaChange) {
+      return Optional.of(FlushReason.SCHEMA_CHANGE);
     }
     if (events >= maxEvents) {
       return Optional.of(FlushReason.COUNT);

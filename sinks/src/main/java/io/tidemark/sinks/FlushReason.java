@@ -8,6 +8,8 @@ public enum FlushReason {
   BYTES,
   /** The oldest event in the batch waited long enough. */
   AGE,
+  /** The batch ends with a DDL event: a bundle never spans a schema change. */
+  SCHEMA_CHANGE,
   /**
    * The worker's batches together reached {@link SinkSettings#maxBufferedBytes()}: the largest
    * one is written early, so memory stays bounded however many partitions the worker holds.

@@ -171,7 +171,12 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       } else if (dedupe.isDuplicate(tp.toString(), event)) {
         duplicates.incrementAndGet();
       } else {
-        batch(tp, BundleContent.CHANGES).add(r.offset(), event, null, clock.instant());
+        PartitionBatch<ChangeEvent> batch = batch(tp, BundleContent.CHANGES);
+        if (batch.endsWithSchemaChange() && event.getOperation() != Operation.DDL
+            && !committer.holds(tp)) {
+          flush(tp, batch, FlushReason.SCHEMA_CHANGE); // rows after DDL start a new bundle
+        }
+        batch.add(r.offset(), event, null, clock.instant());
       }
       return;
     }
@@ -203,7 +208,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     List<FlushPlanner.Shape<TopicPartition>> shapes = new ArrayList<>();
     batches.forEach((tp, b) -> {
       if (!committer.holds(tp)) { // its intake is paused: it cannot grow
-        shapes.add(new FlushPlanner.Shape<>(tp, b.events(), b.bytes(), b.firstEventAt()));
+        shapes.add(new FlushPlanner.Shape<>(tp, b.events(), b.bytes(), b.firstEventAt(),
+            b.endsWithSchemaChange()));
       }
     });
     planner.plan(shapes, clock.instant()).forEach((tp, reason) ->

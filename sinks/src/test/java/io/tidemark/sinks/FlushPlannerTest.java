@@ -14,7 +14,7 @@ class FlushPlannerTest {
   private final FlushPlanner planner = new FlushPlanner(POLICY, 2500);
 
   private static FlushPlanner.Shape<String> batch(String id, int events, long bytes, Instant first) {
-    return new FlushPlanner.Shape<>(id, events, bytes, first);
+    return new FlushPlanner.Shape<>(id, events, bytes, first, false);
   }
 
   @Test

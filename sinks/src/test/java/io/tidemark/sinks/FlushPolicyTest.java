@@ -12,18 +12,24 @@ class FlushPolicyTest {
 
   @Test
   void anEmptyBatchNeverFlushesHoweverOld() {
-    assertThat(policy.check(0, 0, null, T0.plusSeconds(3600))).isEmpty();
+    assertThat(policy.check(0, 0, null, false, T0.plusSeconds(3600))).isEmpty();
   }
 
   @Test
   void flushesOnCountBeforeBytesAndAge() {
-    assertThat(policy.check(100, 5000, T0, T0.plusSeconds(60))).contains(FlushReason.COUNT);
-    assertThat(policy.check(99, 1000, T0, T0.plusSeconds(60))).contains(FlushReason.BYTES);
+    assertThat(policy.check(100, 5000, T0, false, T0.plusSeconds(60))).contains(FlushReason.COUNT);
+    assertThat(policy.check(99, 1000, T0, false, T0.plusSeconds(60))).contains(FlushReason.BYTES);
   }
 
   @Test
   void flushesOnAgeExactlyWhenTheOldestEventReachesIt() {
-    assertThat(policy.check(1, 10, T0, T0.plus(Duration.ofMillis(9_999)))).isEmpty();
-    assertThat(policy.check(1, 10, T0, T0.plusSeconds(10))).contains(FlushReason.AGE);
+    assertThat(policy.check(1, 10, T0, false, T0.plus(Duration.ofMillis(9_999)))).isEmpty();
+    assertThat(policy.check(1, 10, T0, false, T0.plusSeconds(10))).contains(FlushReason.AGE);
+  }
+
+  @Test
+  void aBatchEndingWithDdlFlushesAtOnceSoNoBundleSpansASchemaChange() {
+    assertThat(policy.check(1, 10, T0, true, T0)).contains(FlushReason.SCHEMA_CHANGE);
+    assertThat(policy.check(0, 0, null, true, T0)).isEmpty();
   }
 }

@@ -1,5 +1,7 @@
 package io.tidemark.sinks.internal;
 
+import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Operation;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleWriter;
 import java.time.Instant;
@@ -17,6 +19,7 @@ public final class PartitionBatch<T extends SpecificRecordBase> {
   private BundleWriter<T> writer;
   private Instant firstEventAt;
   private String snapshotId;
+  private boolean endsWithSchemaChange;
 
   public PartitionBatch(BundleContent<T> content, String topic, int partition) {
     this.content = content;
@@ -29,6 +32,7 @@ public final class PartitionBatch<T extends SpecificRecordBase> {
    * snapshot per bundle), null for change events.
    */
   public void add(long offset, T entry, String snapshotId, Instant now) {
+    endsWithSchemaChange = entry instanceof ChangeEvent e && e.getOperation() == Operation.DDL;
     if (writer == null) {
       writer = new BundleWriter<>(content, topic, partition);
       firstEventAt = now;
@@ -49,6 +53,11 @@ public final class PartitionBatch<T extends SpecificRecordBase> {
     return firstEventAt;
   }
 
+  /** Whether the last entry added is a DDL event. */
+  public boolean endsWithSchemaChange() {
+    return endsWithSchemaChange;
+  }
+
   /** The snapshot of the batch's entries; null for change events or an empty batch. */
   public String snapshotId() {
     return snapshotId;
@@ -59,6 +68,7 @@ public final class PartitionBatch<T extends SpecificRecordBase> {
     BundleWriter<T> taken = writer;
     writer = null;
     firstEventAt = null;
+    endsWithSchemaChange = false;
     return taken;
   }
 }
