@@ -157,11 +157,13 @@ public final class DurableStore {
 
   /** Tries with backoff; false when S3 stayed unreachable for every attempt. */
   private boolean upload(String key, byte[] body) throws InterruptedException {
+    Instant started = clock.instant();
     for (int attempt = 1; ; attempt++) {
       if (tryOnce(key, body)) {
         return true;
       }
-      Duration wait = backoff.delayAfter(attempt, random.nextDouble());
+      Duration wait = backoff.delayAfter(attempt, Duration.between(started, clock.instant()),
+          random.nextDouble());
       if (wait == null) {
         return false;
       }
