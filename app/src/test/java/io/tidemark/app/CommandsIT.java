@@ -18,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * flags and environment as an operator gives them, against a real broker, S3 API and MariaDB.
  */
 class CommandsIT {
-  private static final Duration EXIT = Duration.ofMinutes(3);
   private static final String CAPTURE_PW = "commands-capture-pw";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -55,47 +52,16 @@ class CommandsIT {
 
   @TempDir Path work;
 
-  /** A command line: arguments plus the environment an operator would export. */
-  private static final class Cli {
-    final Map<String, String> env = new LinkedHashMap<>();
 
-    Cli env(String name, String value) {
-      env.put(name, value);
-      return this;
-    }
-
-    JavaProcess start(String... args) {
-      JavaProcess.Builder b = JavaProcess.builder(Tidemark.class).args(args)
-          .jvmOption("-Duser.timezone=UTC");
-      env.forEach(b::env);
-      return b.start();
-    }
-
-    /** Runs the command to its end; returns its exit code and output. */
-    Result run(String... args) throws IOException {
-      try (JavaProcess p = start(args)) {
-        await().atMost(EXIT.toSeconds(), TimeUnit.SECONDS).until(() -> !p.isAlive());
-        return new Result(p.exitCode().orElseThrow(), Files.readString(p.stdout()),
-            Files.readString(p.stderr()));
-      }
-    }
-  }
-
-  private record Result(int code, String out, String err) {}
-
-  private Cli s3Cli(String bucket) {
-    return new Cli().env("S3_BUCKET", "s3://" + bucket + "/prod")
-        .env("AWS_ENDPOINT_URL", s3Server.endpoint().toString())
-        .env("AWS_REGION", s3Server.region())
-        .env("AWS_ACCESS_KEY_ID", s3Server.accessKey())
-        .env("AWS_SECRET_ACCESS_KEY", s3Server.secretKey());
+  private TidemarkCli s3Cli(String bucket) {
+    return TidemarkCli.forRepository(s3Server, bucket);
   }
 
   @Test
   void badConfigurationIsReportedAtOnceWithExitCode2() throws Exception {
     Path yaml = Files.writeString(work.resolve("tidemark.yaml"),
         "repository: ftp://somewhere/x\nsink:\n  flush-age: soon\n");
-    Result r = new Cli().env("TIDEMARK_SNAPSHOT_THREADS", "none")
+    TidemarkCli.Result r = new TidemarkCli().env("TIDEMARK_SNAPSHOT_THREADS", "none")
         .run("run", "-c", yaml.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("4 problems")
@@ -108,7 +74,7 @@ class CommandsIT {
 
   @Test
   void aWrongPasswordFailsWithTheFixAndNeverShowsThePassword() throws Exception {
-    Result r = new Cli().env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + source.port())
+    TidemarkCli.Result r = new TidemarkCli().env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + source.port())
         .env("TIDEMARK_SOURCE_PASSWORD", "not-the-password-42")
         .env("S3_BUCKET", work.resolve("repo").toUri().toString())
         .run("run", "--http", "off");
@@ -122,7 +88,7 @@ class CommandsIT {
   void aMissingGrantIsNamedWithTheStatementThatFixesIt() throws Exception {
     source.execute("CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'reader-pw'",
         "GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES ON *.* TO 'reader'@'%'");
-    Result r = new Cli().env("TIDEMARK_SOURCE", "mysql://reader@127.0.0.1:" + source.port())
+    TidemarkCli.Result r = new TidemarkCli().env("TIDEMARK_SOURCE", "mysql://reader@127.0.0.1:" + source.port())
         .env("TIDEMARK_SOURCE_PASSWORD", "reader-pw")
         .env("S3_BUCKET", work.resolve("repo").toUri().toString())
         .run("run", "--http", "off");
@@ -135,7 +101,7 @@ class CommandsIT {
 
   @Test
   void unreachableS3OrKafkaFailsNamingWhatToCheck() throws Exception {
-    Result s3Down = new Cli().env("S3_BUCKET", "s3://nowhere/x")
+    TidemarkCli.Result s3Down = new TidemarkCli().env("S3_BUCKET", "s3://nowhere/x")
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:" + freePort())
         .env("AWS_REGION", "us-east-1").env("AWS_ACCESS_KEY_ID", "k")
         .env("AWS_SECRET_ACCESS_KEY", "never-printed-secret")
@@ -144,7 +110,7 @@ class CommandsIT {
     assertThat(s3Down.err()).contains("cannot reach repository s3://nowhere/x")
         .contains("AWS_ENDPOINT_URL").doesNotContain("never-printed-secret");
 
-    Result kafkaDown = new Cli()
+    TidemarkCli.Result kafkaDown = new TidemarkCli()
         .env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + source.port())
         .env("TIDEMARK_SOURCE_PASSWORD", CAPTURE_PW)
         .env("S3_BUCKET", work.resolve("repo").toUri().toString())
@@ -157,7 +123,7 @@ class CommandsIT {
 
   @Test
   void listOfAnEmptyLocalRepositoryHasTheDocumentedJsonShape() throws Exception {
-    Result r = new Cli().env("S3_BUCKET", work.resolve("empty").toUri().toString())
+    TidemarkCli.Result r = new TidemarkCli().env("S3_BUCKET", work.resolve("empty").toUri().toString())
         .run("list", "--json");
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     JsonNode json = StatusApi.JSON.readTree(r.out());
@@ -176,7 +142,7 @@ class CommandsIT {
     String bucket = "cli-" + UUID.randomUUID().toString().substring(0, 8);
     s3Server.createBucket(bucket);
     int port = freePort();
-    Cli cli = s3Cli(bucket).env("TIDEMARK_HTTP", "127.0.0.1:" + port)
+    TidemarkCli cli = s3Cli(bucket).env("TIDEMARK_HTTP", "127.0.0.1:" + port)
         .env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + source.port())
         .env("TIDEMARK_SOURCE_PASSWORD", CAPTURE_PW)
         .env("TIDEMARK_SOURCE_NAME", "cli" + UUID.randomUUID().toString().substring(0, 6))
@@ -195,7 +161,7 @@ class CommandsIT {
       await().atMost(2, TimeUnit.MINUTES).until(() -> snapshots(api) == 1);
 
       source.execute("INSERT INTO " + db + ".t VALUES (3, 'after first snapshot')");
-      Result snapshot = cli.run("snapshot");
+      TidemarkCli.Result snapshot = cli.run("snapshot");
       assertThat(snapshot.code()).as(snapshot.err()).isEqualTo(ExitCodes.OK);
       assertThat(snapshot.out()).contains("is in the repository");
       assertThat(snapshots(api)).isEqualTo(2);
@@ -206,7 +172,7 @@ class CommandsIT {
       await().atMost(2, TimeUnit.MINUTES).until(() -> gtid.equals(
           get(api, "/status").path("recoverable").path("until_gtid").asText()));
 
-      Result status = cli.run("status", "--json");
+      TidemarkCli.Result status = cli.run("status", "--json");
       assertThat(status.code()).as(status.err()).isEqualTo(ExitCodes.OK);
       JsonNode s = StatusApi.JSON.readTree(status.out());
       assertThat(s.path("mode").asText()).isEqualTo("active");
@@ -225,7 +191,7 @@ class CommandsIT {
           .isEqualTo(ExitCodes.OK);
     }
 
-    Result list = cli.run("list", "--json");
+    TidemarkCli.Result list = cli.run("list", "--json");
     assertThat(list.code()).as(list.err()).isEqualTo(ExitCodes.OK);
     JsonNode archive = StatusApi.JSON.readTree(list.out());
     assertThat(archive.path("snapshots")).hasSize(2);
@@ -234,13 +200,13 @@ class CommandsIT {
         .isEqualTo(source.queryValue("SELECT @@gtid_binlog_pos"));
 
     String first = archive.path("snapshots").get(0).path("id").asText();
-    Result dryRun = cli.run("prune", "--keep-max", "1");
+    TidemarkCli.Result dryRun = cli.run("prune", "--keep-max", "1");
     assertThat(dryRun.code()).as(dryRun.err()).isEqualTo(ExitCodes.OK);
     assertThat(dryRun.out()).contains("would delete snapshot " + first)
         .contains("dry run: nothing was deleted");
     assertThat(StatusApi.JSON.readTree(cli.run("list", "--json").out()).path("snapshots"))
         .hasSize(2);
-    Result prune = cli.run("prune", "--keep-max", "1", "--yes");
+    TidemarkCli.Result prune = cli.run("prune", "--keep-max", "1", "--yes");
     assertThat(prune.code()).as(prune.err()).isEqualTo(ExitCodes.OK);
     assertThat(prune.out()).contains("pruned 1 snapshots");
     assertThat(StatusApi.JSON.readTree(cli.run("list", "--json").out()).path("snapshots"))
@@ -248,19 +214,19 @@ class CommandsIT {
 
     // The restore below starts from the kept snapshot and the change bundles prune left.
     try (MariaDbServer target = MariaDbServer.builder().serverId(2).start()) {
-      Cli toTarget = cli.env("TIDEMARK_TARGET_PASSWORD", "");
+      TidemarkCli toTarget = cli.env("TIDEMARK_TARGET_PASSWORD", "");
       String targetUrl = "mysql://root@127.0.0.1:" + target.port();
-      Result restore = toTarget.run("restore", "--target", targetUrl, "--threads", "2");
+      TidemarkCli.Result restore = toTarget.run("restore", "--target", targetUrl, "--threads", "2");
       assertThat(restore.code()).as(restore.out() + restore.err()).isEqualTo(ExitCodes.OK);
       assertThat(restore.out()).contains("checksums match its manifest");
       assertThat(restore.err()).contains("done: 3 rows loaded, 3 events in 3 transactions");
 
-      Result verify = toTarget.run("verify", "--target", targetUrl);
+      TidemarkCli.Result verify = toTarget.run("verify", "--target", targetUrl);
       assertThat(verify.code()).as(verify.err()).isEqualTo(ExitCodes.OK);
       assertThat(verify.out()).contains("verified: the target equals the source");
 
       target.execute("UPDATE " + db + ".t SET v = 'tampered' WHERE id = 4");
-      Result mismatch = toTarget.run("verify", "--target", targetUrl);
+      TidemarkCli.Result mismatch = toTarget.run("verify", "--target", targetUrl);
       assertThat(mismatch.code()).isEqualTo(ExitCodes.MISMATCH);
       assertThat(mismatch.out()).contains(db + ".t").contains("MISMATCH");
     }
@@ -288,7 +254,7 @@ class CommandsIT {
 
   @Test
   void demoRunsEndToEndWithoutConfiguration() throws Exception {
-    Result r = new Cli().run("demo", "--transactions", "100");
+    TidemarkCli.Result r = new TidemarkCli().run("demo", "--transactions", "100");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
     assertThat(r.out()).contains("verified: the restored database equals the source");
   }
@@ -297,11 +263,11 @@ class CommandsIT {
   void everyCommandDescribesItselfAndBadUsageIsExit2() throws Exception {
     for (String command : new String[] {"run", "snapshot", "list", "restore", "verify", "status",
         "prune", "demo"}) {
-      Result help = new Cli().run(command, "--help");
+      TidemarkCli.Result help = new TidemarkCli().run(command, "--help");
       assertThat(help.code()).isEqualTo(ExitCodes.OK);
       assertThat(help.out()).contains("Usage: tidemark " + command);
     }
-    Result bad = new Cli().run("restore", "--threads", "many");
+    TidemarkCli.Result bad = new TidemarkCli().run("restore", "--threads", "many");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("--threads");
   }
