@@ -11,9 +11,11 @@
 #   DURATION=30 BACKLOG=30 SNAPSHOT_ROUNDS=1 bench/run.sh
 #   TABLE_SIZE=100000 bench/run.sh             # a smaller dataset (say so when quoting numbers)
 #   STEPS="capture" REUSE_DATASET=1 bench/run.sh
+#   STEPS="sink" bench/run.sh                  # the sink worker alone (no source database needed)
 #
 # Results: bench/results/<timestamp>/ (gitignored): info.txt, snapshot.csv, capture.txt,
-# capture*-timeline.csv, capture*-probes.csv, sysbench and tool logs, cdc-anchor.txt, summary.md.
+# capture*-timeline.csv, capture*-probes.csv, sysbench and tool logs, cdc-anchor.txt, summary.md,
+# sink-*.txt with sink-*/ (the worker's timeline, GC log and output).
 # Needs: bench/setup.sh (as root: mariadb-server mariadb-client mydumper sysbench), Java 17, Maven.
 # The sandboxes are private mariadbd processes under $BENCH_ROOT (never the system service).
 set -euo pipefail
@@ -40,6 +42,11 @@ POLL_INTERVAL_MS=${POLL_INTERVAL_MS:-50}
 REUSE_DATASET=${REUSE_DATASET:-0}
 SKIP_BUILD=${SKIP_BUILD:-0}
 JAVA_OPTS=${JAVA_OPTS:-}
+SINK_EVENTS=${SINK_EVENTS:-300000}       # events per backlog round of the sink step
+SINK_ROUNDS=${SINK_ROUNDS:-3}
+SINK_LIVE_RATE=${SINK_LIVE_RATE:-10500}  # events/s written while the worker runs (FACTS: ~10.5k)
+SINK_LIVE_SECONDS=${SINK_LIVE_SECONDS:-30}
+SINK_HEAP=${SINK_HEAP:-256m}
 
 RUN_ID=$(date +%Y%m%d-%H%M%S)
 RES=${RESULTS_DIR:-$REPO/bench/results/$RUN_ID}
@@ -49,9 +56,14 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 has_step() { [[ " $STEPS " == *" $1 "* ]]; }
 SANDBOX=$SHARED_BENCH/mariadb-sandbox.sh
 
+NEEDS_SOURCE=0
+for s in dataset snapshot cdc capture floor; do has_step "$s" && NEEDS_SOURCE=1; done
+
 # ------------------------------------------------------------------ setup check and build
-[[ -x $SANDBOX ]] || { echo "no $SANDBOX: clone shared/ beside the repository" >&2; exit 1; }
-"$REPO/bench/setup.sh" --check
+if [[ $NEEDS_SOURCE == 1 ]]; then
+  [[ -x $SANDBOX ]] || { echo "no $SANDBOX: clone shared/ beside the repository" >&2; exit 1; }
+  "$REPO/bench/setup.sh" --check
+fi
 JAR=$REPO/bench/target/tidemark-bench-0.1.0-SNAPSHOT.jar
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the bench module (mvn -Pbench -pl bench -am package)"
@@ -64,13 +76,15 @@ bench_java() { java $JAVA_OPTS -cp "$JAR:$REPO/bench/target/lib/*" io.tidemark.b
   echo "run $RUN_ID  $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"\
     "$(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r)"
-  echo "versions: $(java -version 2>&1 | head -1); $(mariadbd --version | awk '{print $3}');"\
-    "$(mydumper --version); $(sysbench --version)"
+  echo "versions: $(java -version 2>&1 | head -1); $(mariadbd --version 2>/dev/null | awk '{print $3}');"\
+    "$(mydumper --version 2>/dev/null); $(sysbench --version 2>/dev/null)"
   echo "tidemark: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD || echo '+dirty')"
   echo "uptime at start: $(uptime)"
   echo "knobs: SNAPSHOT_ROUNDS=$SNAPSHOT_ROUNDS SNAPSHOT_THREADS=$SNAPSHOT_THREADS CHUNK_ROWS=$CHUNK_ROWS"\
     "DURATION=$DURATION WARMUP=$WARMUP BACKLOG=$BACKLOG LOAD_THREADS=$LOAD_THREADS"\
-    "POLL_INTERVAL_MS=$POLL_INTERVAL_MS CDC_DURATION=$CDC_DURATION JAVA_OPTS=$JAVA_OPTS"
+    "POLL_INTERVAL_MS=$POLL_INTERVAL_MS CDC_DURATION=$CDC_DURATION JAVA_OPTS=$JAVA_OPTS"\
+    "SINK_EVENTS=$SINK_EVENTS SINK_ROUNDS=$SINK_ROUNDS SINK_LIVE_RATE=$SINK_LIVE_RATE"\
+    "SINK_LIVE_SECONDS=$SINK_LIVE_SECONDS SINK_HEAP=$SINK_HEAP"
 } > "$RES/info.txt"
 cat "$RES/info.txt" >&2
 
@@ -78,11 +92,13 @@ cat "$RES/info.txt" >&2
 if has_step dataset && [[ $REUSE_DATASET != 1 ]]; then
   log "dataset: ../shared/bench/gen-dataset.sh (sandbox $SRC_NAME on $SRC_PORT)"
   "$SHARED_BENCH/gen-dataset.sh" > "$RES/dataset.log" 2>&1 || { tail -20 "$RES/dataset.log" >&2; exit 1; }
-else
+elif [[ $NEEDS_SOURCE == 1 ]]; then
   "$SANDBOX" status "$SRC_NAME" | grep -q '^running' || "$SANDBOX" start "$SRC_NAME" "$SRC_PORT" >&2
 fi
-cp "$BENCH_ROOT/$SRC_NAME/dataset.info" "$RES/dataset.info"
-ROWS=$(cat "$BENCH_ROOT/$SRC_NAME/dataset.rows")
+if [[ $NEEDS_SOURCE == 1 ]]; then
+  cp "$BENCH_ROOT/$SRC_NAME/dataset.info" "$RES/dataset.info"
+  ROWS=$(cat "$BENCH_ROOT/$SRC_NAME/dataset.rows")
+fi
 
 # ------------------------------------------------------------------ snapshot rounds
 # Each sets SECONDS_TAKEN SIZE_BYTES DETAIL.
@@ -177,7 +193,35 @@ if has_step floor; then
     > "$RES/capture-floor.log" 2>&1 || { tail -30 "$RES/capture-floor.log" >&2; exit 1; }
 fi
 
+# ------------------------------------------------------------------ sink worker
+# One SinkWorker in a child JVM (-Xmx$SINK_HEAP) draining sysbench-like change events from an
+# in-JVM broker into an in-JVM S3 server: backlog rounds (catch-up capacity), then a live round
+# at the source rate.
+if has_step sink; then
+  sink_java() { java $JAVA_OPTS -cp "$JAR:$REPO/bench/target/lib/*" io.tidemark.bench.Bench sink \
+    --heap "$SINK_HEAP" "$@"; }
+  for ((r = 1; r <= SINK_ROUNDS; r++)); do
+    log "sink backlog round $r/$SINK_ROUNDS: $SINK_EVENTS events (load1 $(load1))"
+    sink_java --mode backlog --events "$SINK_EVENTS" --dir "$BENCH_ROOT/sink-work" \
+      --out "$RES/sink-backlog-r$r.txt" > "$RES/sink-backlog-r$r.log" 2>&1 \
+      || { tail -30 "$RES/sink-backlog-r$r.log" >&2; exit 1; }
+    mkdir -p "$RES/sink-backlog-r$r"
+    cp "$BENCH_ROOT"/sink-work/worker-* "$RES/sink-backlog-r$r/"
+    grep -E '^(worker_events_per_s|worker_heap_used_peak_sampled_mib|worker_gc_log_heap_after_gc_max_mib|worker_bundles_uploaded)=' \
+      "$RES/sink-backlog-r$r.txt" | tr '\n' ' ' >&2; echo >&2
+  done
+  log "sink live: ${SINK_LIVE_RATE} events/s for ${SINK_LIVE_SECONDS}s (load1 $(load1))"
+  sink_java --mode live --rate "$SINK_LIVE_RATE" --events $((SINK_LIVE_RATE * SINK_LIVE_SECONDS)) \
+    --dir "$BENCH_ROOT/sink-work" --out "$RES/sink-live.txt" > "$RES/sink-live.log" 2>&1 \
+    || { tail -30 "$RES/sink-live.log" >&2; exit 1; }
+  mkdir -p "$RES/sink-live"
+  cp "$BENCH_ROOT"/sink-work/worker-* "$BENCH_ROOT"/sink-work/live-lag.csv "$RES/sink-live/"
+  grep -E '^live_' "$RES/sink-live.txt" >&2
+fi
+
 echo "uptime at end: $(uptime)" >> "$RES/info.txt"
-python3 "$REPO/bench/summary.py" "$RES" > "$RES/summary.md"
-cat "$RES/summary.md"
+if [[ $NEEDS_SOURCE == 1 ]]; then
+  python3 "$REPO/bench/summary.py" "$RES" > "$RES/summary.md"
+  cat "$RES/summary.md"
+fi
 log "results: $RES"

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tidemark-bench", mixinStandardHelpOptions = true,
     description = "Capture benchmarks: commit→Kafka latency, throughput and catch-up under a"
         + " sysbench write load; snapshot rows/s into Kafka and into S3.",
-    subcommands = {CaptureBench.class, SnapshotBench.class})
+    subcommands = {CaptureBench.class, SnapshotBench.class, SinkBench.class})
 public final class Bench implements Callable<Integer> {
 
   public static void main(String[] args) {
