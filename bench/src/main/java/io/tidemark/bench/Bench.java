@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tidemark-bench", mixinStandardHelpOptions = true,
     description = "Capture benchmarks: commit→Kafka latency, throughput and catch-up under a"
-        + " sysbench write load; snapshot rows/s into Kafka and into S3.",
-    subcommands = {CaptureBench.class, SnapshotBench.class})
+        + " sysbench write load; snapshot rows/s into Kafka and into S3; restore rows/s.",
+    subcommands = {CaptureBench.class, SnapshotBench.class, RestoreBench.class})
 public final class Bench implements Callable<Integer> {
 
   public static void main(String[] args) {
