@@ -8,7 +8,7 @@
 #      ../shared/bench/anchor-logical.sh with TOOLS (myloader of a mydumper dump; SELECT INTO
 #      OUTFILE + LOAD DATA INFILE), each into its own fresh sandbox, 2 threads everywhere.
 # Results: bench/results/restore-<timestamp>/ (restore.csv, uptime lines, tool logs).
-#   SKIP_BUILD=1 ROUNDS=2 TOOLS="mydumper_raw loaddata" bench/restore.sh
+#   SKIP_BUILD=1 ROUNDS=2 TOOLS="mydumper_raw loaddata" LOAD_DATA=1 bench/restore.sh
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
@@ -20,6 +20,7 @@ ROUNDS=${ROUNDS:-2}
 TOOLS=${TOOLS:-"mydumper_raw loaddata"}
 THREADS=${THREADS:-2}
 SKIP_BUILD=${SKIP_BUILD:-0} SKIP_SNAPSHOT=${SKIP_SNAPSHOT:-0}
+LOAD_DATA=${LOAD_DATA:-0}     # 1: Tidemark loads with LOAD DATA (opt-in), else multi-row INSERTs
 SANDBOX=$SHARED_BENCH/mariadb-sandbox.sh
 RES=$REPO/bench/results/restore-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RES"
@@ -43,7 +44,8 @@ tidemark_round() {
   local l; l=$(cut -d' ' -f1 /proc/loadavg)
   log "round $1 tidemark (load1 $l): $(uptime)"
   bench_java restore --s3-dir "$BENCH_ROOT/s3" --target-port "$TGT_PORT" --threads "$THREADS" \
-    --out "$RES/restore-r$1.txt" > "$RES/restore-r$1.log" 2>&1
+    $([[ $LOAD_DATA == 1 ]] && echo --load-data) --out "$RES/restore-r$1.txt" \
+    > "$RES/restore-r$1.log" 2>&1 || { log "round $1 tidemark FAILED: $RES/restore-r$1.log"; return 0; }
   awk -F= -v r="$1" -v l="$l" '{v[$1]=$2} END {print r",tidemark,"v["seconds"]","v["rows"]","v["rows_per_s"]","l}' \
     "$RES/restore-r$1.txt" >> "$RES/restore.csv"
   "$SANDBOX" destroy "$TGT_NAME" >/dev/null

@@ -38,8 +38,8 @@ final class RestoreBench implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "2", description = "load connections")
   int threads;
 
-  @Option(names = "--inserts-only", description = "load with multi-row INSERTs, not LOAD DATA")
-  boolean insertsOnly;
+  @Option(names = "--load-data", description = "load with LOAD DATA (opt-in), not INSERTs")
+  boolean loadData;
 
   @Option(names = "--out", required = true, description = "results file (key=value lines)")
   Path out;
@@ -48,8 +48,8 @@ final class RestoreBench implements Callable<Integer> {
   public Integer call() throws Exception {
     RestoreSettings settings = new RestoreSettings(SnapshotBench.BUCKET, "bench", null,
         new RestoreSettings.Target("127.0.0.1", targetPort, user, password), threads);
-    if (insertsOnly) {
-      settings = settings.insertsOnly();
+    if (loadData) {
+      settings = settings.withLoadData();
     }
     try (S3Server server = S3Server.builder().filesystem(s3Dir)
             .credentials("bench", "bench-secret").start();
@@ -60,7 +60,7 @@ final class RestoreBench implements Callable<Integer> {
       Restore.Result result = new Restore(settings, s3).run();
       double seconds = (System.nanoTime() - started) / 1e9;
       log.info("restored {} rows in {} s", result.snapshotRows(), seconds);
-      new Results().put("tool", insertsOnly ? "tidemark-insert" : "tidemark")
+      new Results().put("tool", loadData ? "tidemark-loaddata" : "tidemark-insert")
           .put("threads", threads).put("rows", result.snapshotRows()).put("seconds", seconds)
           .put("rows_per_s", result.snapshotRows() / seconds)
           .put("jvm_cpu_cores", cpu.processCores()).write(out);
