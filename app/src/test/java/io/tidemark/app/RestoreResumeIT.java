@@ -47,7 +47,8 @@ class RestoreResumeIT {
   static void archiveASource(@TempDir Path spool) throws Exception {
     db = services.source().createDatabase("resume");
     bucket = services.freshBucket("resume");
-    services.source().execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40), n INT)",
+    services.source().execute("CREATE TABLE " + db + ".item (id INT PRIMARY KEY, note VARCHAR(40), n INT,"
+            + " UNIQUE KEY note_u (note), KEY n_note (n, note(8)))",
         "SET SESSION max_recursive_iterations = 100000",
         "INSERT INTO " + db + ".item WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1"
             + " FROM s WHERE i < 20000) SELECT i, CONCAT('snap-', i), 0 FROM s");
@@ -74,6 +75,8 @@ class RestoreResumeIT {
       killWhen(target, "new", "SELECT COUNT(*) >= 2 AND MAX(s.phase) = 'LOAD' FROM"
           + " tidemark_restore.loaded_bundle, tidemark_restore.state s");
       assertThat(target.queryValue("SELECT phase FROM tidemark_restore.state")).isEqualTo("LOAD");
+      assertThat(indexesOf(target)).as("the plain key is deferred, the unique key stays")
+          .isEqualTo("PRIMARY,note_u");
       killWhen(target, "resume", "SELECT position IS NOT NULL FROM tidemark_restore.state");
       assertThat(target.queryValue("SELECT phase FROM tidemark_restore.state")).isEqualTo("REPLAY");
 
@@ -84,7 +87,21 @@ class RestoreResumeIT {
       assertThat(target.queryValue("SHOW DATABASES LIKE 'tidemark_restore'"))
           .as("the checkpoint is gone once the restore is complete").isNull();
       services.assertSameChecksums(target, db);
+      assertThat(indexesOf(target)).as("the deferred index is back after the resumed restore")
+          .isEqualTo("PRIMARY,n_note,note_u");
+      String indexes = "SELECT GROUP_CONCAT(CONCAT_WS(' ', index_name, non_unique,"
+          + " seq_in_index, column_name, sub_part) ORDER BY BINARY index_name, seq_in_index)"
+          + " FROM information_schema.statistics WHERE table_schema = '" + db
+          + "' AND table_name = 'item'";
+      assertThat(target.queryValue(indexes)).as("the same index definitions as the source")
+          .isEqualTo(services.source().queryValue(indexes));
     }
+  }
+
+  private static String indexesOf(MariaDbServer server) {
+    return server.queryValue("SELECT GROUP_CONCAT(DISTINCT index_name ORDER BY BINARY index_name)"
+        + " FROM information_schema.statistics WHERE table_schema = '" + db + "'"
+        + " AND table_name = 'item'");
   }
 
   @Test

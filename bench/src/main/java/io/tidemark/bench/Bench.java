@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tidemark-bench", mixinStandardHelpOptions = true,
     description = "Capture benchmarks: commit→Kafka latency, throughput and catch-up under a"
-        + " sysbench write load; snapshot rows/s into Kafka and into S3.",
-    subcommands = {CaptureBench.class, SnapshotBench.class, SinkBench.class})
+        + " sysbench write load; snapshot rows/s into Kafka and into S3; sink events/s; restore"
+        + " rows/s.",
+    subcommands = {CaptureBench.class, SnapshotBench.class, SinkBench.class, RestoreBench.class})
 public final class Bench implements Callable<Integer> {
 
   public static void main(String[] args) {

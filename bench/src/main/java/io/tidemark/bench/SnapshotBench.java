@@ -45,7 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
     description = "Snapshot rows/s into Kafka, or through the sink into S3.")
 final class SnapshotBench implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(SnapshotBench.class);
-  private static final String BUCKET = "tidemark-bench";
+  static final String BUCKET = "tidemark-bench";
 
   enum Target { kafka, s3 }
 
@@ -62,6 +62,9 @@ final class SnapshotBench implements Callable<Integer> {
 
   @Option(names = "--s3-dir", description = "directory of the S3 store (target s3); emptied first")
   Path s3Dir;
+
+  @Option(names = "--keep-s3", description = "keep the S3 store for `restore` (target s3)")
+  boolean keepS3;
 
   @Override
   public Integer call() throws Exception {
@@ -139,7 +142,9 @@ final class SnapshotBench implements Callable<Integer> {
         sinkThread.awaitTermination(60, TimeUnit.SECONDS);
       }
     } finally {
-      deleteRecursively(dir);
+      if (!keepS3) {
+        deleteRecursively(dir);
+      }
     }
   }
 

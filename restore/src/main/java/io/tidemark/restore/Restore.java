@@ -2,7 +2,9 @@ package io.tidemark.restore;
 
 import io.tidemark.restore.internal.Checkpoint;
 import io.tidemark.restore.internal.Checkpoint.Phase;
+import io.tidemark.restore.internal.DeferredIndexes;
 import io.tidemark.restore.internal.EventApplier;
+import io.tidemark.restore.internal.LoadPath;
 import io.tidemark.restore.internal.ManifestCheck;
 import io.tidemark.restore.internal.Replayer;
 import io.tidemark.restore.internal.SnapshotLoader;
@@ -99,11 +101,12 @@ public final class Restore {
         Checkpoint.begin(c, snapshot.getSnapshotId());
         phase = Phase.SCHEMA;
       }
-      SnapshotLoader loader = new SnapshotLoader(snapshot, this::open, this::connect,
-          settings.threads());
+      SnapshotLoader loader = new SnapshotLoader(snapshot, this::open, this::connectForLoad,
+          settings.threads(), loadPath());
       if (phase == Phase.SCHEMA) {
         progress.enter(RestoreProgress.Phase.SCHEMA);
         loader.createSchema(c);
+        DeferredIndexes.drop(c, snapshot.getTables());
         Checkpoint.phase(c, phase = Phase.LOAD);
       }
       long rows = 0;
@@ -111,6 +114,7 @@ public final class Restore {
         progress.enter(RestoreProgress.Phase.LOAD);
         rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
             snapshot.getSnapshotId())), Checkpoint.loadedBundles(c), progress::rowsLoaded);
+        DeferredIndexes.rebuild(c);
         List<String> mismatches = ManifestCheck.mismatches(c, snapshot, FETCH_ROWS);
         if (!mismatches.isEmpty()) {
           throw new RestoreMismatchException("snapshot " + snapshot.getSnapshotId()
@@ -184,6 +188,24 @@ public final class Restore {
     Connection c = DriverManager.getConnection(t.jdbcUrl(), t.user(), t.password());
     EventApplier.prepareSession(c);
     return c;
+  }
+
+  /** A connection for loading rows: the session of {@link #connect}, local infile allowed. */
+  private Connection connectForLoad() throws SQLException {
+    RestoreSettings.Target t = settings.target();
+    Connection c = DriverManager.getConnection(t.loadJdbcUrl(), t.user(), t.password());
+    EventApplier.prepareSession(c);
+    return c;
+  }
+
+  private LoadPath loadPath() throws SQLException {
+    if (!settings.loadData()) {
+      log.info("snapshot load path: multi-row INSERT (LOAD DATA not enabled in the settings)");
+      return LoadPath.INSERT;
+    }
+    try (Connection c = connectForLoad()) {
+      return LoadPath.choose(c);
+    }
   }
 
   private static void refuseNonEmpty(Connection c) throws SQLException {

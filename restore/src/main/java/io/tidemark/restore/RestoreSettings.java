@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param masterKey decrypts encrypted bundles; null when none is configured (the app maps
  *     {@code TIDEMARK_MASTER_KEY_FILE} / {@code TIDEMARK_MASTER_KEY} to it through
  *     {@link MasterKey#load})
+ * @param loadData load snapshot rows with LOAD DATA LOCAL INFILE when the target accepts it;
+ *     false (the default until the bench's blobdata mismatch is explained): multi-row INSERTs
  */
 public record RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
-    int threads, Until until, boolean resume, MasterKey masterKey) {
+    int threads, Until until, boolean resume, MasterKey masterKey, boolean loadData) {
   public RestoreSettings {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(prefix, "prefix");
@@ -29,6 +31,12 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
     }
   }
 
+  /** Settings that load with multi-row INSERTs (LOAD DATA is opt-in: {@link #withLoadData}). */
+  public RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
+      int threads, Until until, boolean resume, MasterKey masterKey) {
+    this(bucket, prefix, snapshotId, target, threads, until, resume, masterKey, false);
+  }
+
   /** A full restore of the latest snapshot and every change after it. */
   public RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
       int threads) {
@@ -37,22 +45,37 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
 
   public RestoreSettings until(Until point) {
     return new RestoreSettings(bucket, prefix, snapshotId, target, threads, point, resume,
-        masterKey);
+        masterKey, loadData);
   }
 
   public RestoreSettings resuming() {
     return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, true,
-        masterKey);
+        masterKey, loadData);
   }
 
   public RestoreSettings withMasterKey(MasterKey key) {
-    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, resume, key);
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, resume, key,
+        loadData);
+  }
+
+  /** The same restore loading with LOAD DATA LOCAL INFILE where the target accepts it. */
+  public RestoreSettings withLoadData() {
+    return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, resume,
+        masterKey, true);
   }
 
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */
   public record Target(String host, int port, String user, String password) {
     public String jdbcUrl() {
       return "jdbc:mariadb://" + host + ":" + port + "/?sslMode=disable&allowLocalInfile=false";
+    }
+
+    /**
+     * For snapshot load sessions only: local infile allowed, which the driver serves from the
+     * stream the loader sets on each statement, never from a file the server names.
+     */
+    public String loadJdbcUrl() {
+      return "jdbc:mariadb://" + host + ":" + port + "/?sslMode=disable&allowLocalInfile=true";
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * max_allowed_packet: the fastest portable path through a JDBC connection. A single row too
  * large for the target is refused with the sizes and the fix. Not thread-safe.
  */
-final class RowInserter {
+final class RowInserter implements RowSink {
   static final int MAX_ROWS = 500;
   static final long MAX_BYTES = 4L << 20;
 
@@ -33,7 +33,8 @@ final class RowInserter {
     this.generated = new GeneratedColumns(c);
   }
 
-  void add(String database, String tableName, List<Column> snapshotRow) throws SQLException {
+  @Override
+  public void add(String database, String tableName, List<Column> snapshotRow) throws SQLException {
     List<Column> row = generated.writable(database, tableName, snapshotRow);
     String qualified = SqlNames.quote(database) + "." + SqlNames.quote(tableName);
     long size = PacketLimit.textSize("", row);
@@ -48,7 +49,8 @@ final class RowInserter {
     }
   }
 
-  void flush() throws SQLException {
+  @Override
+  public void flush() throws SQLException {
     if (pending.isEmpty()) {
       return;
     }

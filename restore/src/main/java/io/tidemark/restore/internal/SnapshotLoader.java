@@ -27,7 +27,8 @@ import java.util.function.Function;
 /**
  * Loads a snapshot into a fresh target: databases and tables from the manifest's DDL, then the
  * rows of every chunk bundle, bundles spread over {@code threads} connections, each bundle's
- * rows inserted in multi-row statements and committed together. Overlapping bundles (a retried
+ * rows written on the chosen {@link LoadPath} (without binary logging where the target allows)
+ * and committed together with its checkpoint entry. Overlapping bundles (a retried
  * upload) contribute each Kafka offset once: a bundle skips offsets an earlier key covered.
  */
 public final class SnapshotLoader {
@@ -38,6 +39,7 @@ public final class SnapshotLoader {
   private final Function<String, InputStream> open;
   private final ConnectionFactory connections;
   private final int threads;
+  private final LoadPath path;
 
   /** Opens a target connection prepared for loading. */
   public interface ConnectionFactory {
@@ -45,11 +47,12 @@ public final class SnapshotLoader {
   }
 
   public SnapshotLoader(SnapshotManifest manifest, Function<String, InputStream> open,
-      ConnectionFactory connections, int threads) {
+      ConnectionFactory connections, int threads, LoadPath path) {
     this.manifest = manifest;
     this.open = open;
     this.connections = connections;
     this.threads = threads;
+    this.path = path;
   }
 
   /** Creates the manifest's databases and tables; what already exists (a resume) is kept. */
@@ -109,9 +112,10 @@ public final class SnapshotLoader {
   private long load(String key, long skipUpTo) throws SQLException, IOException {
     try (Connection c = connections.open(); InputStream in = open.apply(key);
         BundleReader<SnapshotRecord> reader = new BundleReader<>(BundleContent.SNAPSHOT, in, key)) {
+      LoadPath.skipBinlog(c);
       c.setAutoCommit(false);
       PrimitiveIterator.OfLong offsets = reader.metadata().offsetRuns().iterator();
-      RowInserter inserter = new RowInserter(c);
+      RowSink inserter = path.open(c);
       long rows = 0;
       while (reader.hasNext()) {
         SnapshotRecord r = reader.next();

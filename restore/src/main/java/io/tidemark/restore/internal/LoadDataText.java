@@ -1,0 +1,134 @@
+package io.tidemark.restore.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Rows in the text format of {@code LOAD DATA ... CHARACTER SET utf8mb4 FIELDS TERMINATED BY
+ * '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'} ({@link #FORMAT}), each canonical column value
+ * (see ChangeEvent.avsc) in a form the server parses back exactly:
+ *
+ * <ul>
+ *   <li>NULL as {@code \N};
+ *   <li>text (CHAR..JSON, DECIMAL, BIGINT UNSIGNED, dates and times) as UTF-8 with backslash,
+ *       tab, newline, carriage return and NUL escaped; the server converts it to the column's
+ *       character set as it does for a bound string;
+ *   <li>long as its decimal digits; double as {@link Double#toString}, the shortest text that
+ *       parses back to the same double (what the driver sends for a bound double);
+ *   <li>bytes (BINARY, BLOBs, BIT, geometry in storage format) and BIT(1)'s boolean (or
+ *       number, as a snapshot reads it: eight bytes, big-endian) as hex digits, which the statement turns back into bytes with {@code UNHEX()} in its SET
+ *       clause: no character set conversion can touch them, and a BIT column would otherwise
+ *       read the ASCII digit, not the bit.
+ * </ul>
+ *
+ * A growable buffer, reused between statements. Not thread-safe.
+ */
+final class LoadDataText {
+  /** The clauses the statement must use for this encoding. */
+  static final String FORMAT = "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t'"
+      + " ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'";
+
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+  private byte[] bytes = new byte[1 << 16];
+  private int size;
+
+  int size() {
+    return size;
+  }
+
+  byte[] array() {
+    return bytes;
+  }
+
+  void clear() {
+    size = 0;
+  }
+
+  /** Ends a field: a tab before the next one, a newline after the last one of the row. */
+  void separator(boolean lastOfRow) {
+    put(lastOfRow ? (byte) '\n' : (byte) '\t');
+  }
+
+  /** A value of a column read as text. */
+  void text(Object v) {
+    if (v == null) {
+      nullValue();
+    } else if (v instanceof Long || v instanceof Double) {
+      ascii(v.toString());
+    } else if (v instanceof Boolean b) {
+      put(b ? (byte) '1' : (byte) '0');
+    } else if (v instanceof CharSequence s) {
+      escaped(s.toString().getBytes(StandardCharsets.UTF_8));
+    } else {
+      throw new IllegalArgumentException("a column value of " + v.getClass().getName()
+          + " cannot load into a text or number column");
+    }
+  }
+
+  /** A value of a column read through {@code UNHEX()}: bytes, or a BIT(1) boolean. */
+  void hex(Object v) {
+    if (v == null) {
+      nullValue();
+    } else if (v instanceof ByteBuffer b) {
+      ByteBuffer d = b.duplicate();
+      ensure(2 * d.remaining());
+      while (d.hasRemaining()) {
+        int x = d.get() & 0xff;
+        bytes[size++] = HEX[x >>> 4];
+        bytes[size++] = HEX[x & 0xf];
+      }
+    } else if (v instanceof Boolean b) {
+      ascii(b ? "01" : "00");
+    } else if (v instanceof Long l) {
+      // a snapshot reads BIT(1) as a number; the server drops a BIT value's leading zero bytes
+      ascii(String.format("%016X", l));
+    } else {
+      throw new IllegalArgumentException("a column value of " + v.getClass().getName()
+          + " cannot load into a binary, BIT or geometry column");
+    }
+  }
+
+  private void nullValue() {
+    put((byte) '\\');
+    put((byte) 'N');
+  }
+
+  private void ascii(String s) {
+    ensure(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      bytes[size++] = (byte) s.charAt(i);
+    }
+  }
+
+  private void escaped(byte[] utf8) {
+    ensure(2 * utf8.length);
+    for (byte x : utf8) {
+      switch (x) {
+        case '\\' -> pair('\\');
+        case '\t' -> pair('t');
+        case '\n' -> pair('n');
+        case '\r' -> pair('r');
+        case 0 -> pair('0');
+        default -> bytes[size++] = x;
+      }
+    }
+  }
+
+  private void pair(char escaped) {
+    bytes[size++] = '\\';
+    bytes[size++] = (byte) escaped;
+  }
+
+  private void put(byte x) {
+    ensure(1);
+    bytes[size++] = x;
+  }
+
+  private void ensure(int more) {
+    if (size + more > bytes.length) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.tidemark.restore.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LoadDataTextTest {
+  private final LoadDataText text = new LoadDataText();
+
+  private String written() {
+    return new String(Arrays.copyOf(text.array(), text.size()), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writesNumbersAsTheirDigitsAndDoublesAsTheShortestExactText() {
+    text.text(-9223372036854775808L);
+    text.separator(false);
+    text.text(0.1);
+    text.separator(false);
+    text.text(1.0E-5);
+    text.separator(false);
+    text.text((double) 3.4028235E38f);
+    text.separator(true);
+
+    assertThat(written()).isEqualTo("-9223372036854775808\t0.1\t1.0E-5\t3.4028234663852886E38\n");
+    assertThat(Double.parseDouble("3.4028234663852886E38")).isEqualTo((double) 3.4028235E38f);
+  }
+
+  @Test
+  void writesCanonicalTextAsItIs() {
+    for (String v : List.of("18446744073709551615", "-12.3400", "2026-11-22",
+        "2026-11-22 04:00:00.000001", "-838:59:59.000000", "0000-00-00 00:00:00.000000")) {
+      text.clear();
+      text.text(v);
+      assertThat(written()).isEqualTo(v);
+    }
+  }
+
+  @Test
+  void writesNullAsBackslashN() {
+    text.text(null);
+    text.separator(false);
+    text.hex(null);
+    text.separator(true);
+
+    assertThat(written()).isEqualTo("\\N\t\\N\n");
+  }
+
+  @Test
+  void escapesTheBytesLoadDataReadsAsSyntax() {
+    text.text("a\tb\nc\\d\re\0f\\N NULL 'q' \"dq\" \u001a");
+
+    assertThat(written()).isEqualTo("a\\tb\\nc\\\\d\\re\\0f\\\\N NULL 'q' \"dq\" \u001a");
+  }
+
+  @Test
+  void writesTextAsUtf8() {
+    text.text("é€😀");
+
+    assertThat(Arrays.copyOf(text.array(), text.size()))
+        .isEqualTo("é€😀".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void writesBytesAndBitsAsHexWhateverTheyHold() {
+    byte[] every = new byte[256];
+    for (int i = 0; i < 256; i++) {
+      every[i] = (byte) i;
+    }
+    text.hex(ByteBuffer.wrap(every).position(1).slice());
+    text.separator(false);
+    text.hex(ByteBuffer.allocate(0));
+    text.separator(false);
+    text.hex(true);
+    text.separator(false);
+    text.hex(false);
+    text.separator(true);
+
+    String[] fields = written().split("\t", -1);
+    assertThat(fields[0]).hasSize(510).startsWith("0102").endsWith("FEFF");
+    assertThat(java.util.HexFormat.of().parseHex(fields[0]))
+        .isEqualTo(Arrays.copyOfRange(every, 1, 256));
+    assertThat(fields[1]).isEmpty();
+    assertThat(fields[2]).isEqualTo("01");
+    assertThat(fields[3]).isEqualTo("00\n");
+  }
+
+  @Test
+  void writesABitReadAsANumberAsItsEightBytes() {
+    text.hex(1L);
+    text.separator(false);
+    text.hex(-1L);
+    text.separator(true);
+
+    assertThat(written()).isEqualTo("0000000000000001\tFFFFFFFFFFFFFFFF\n");
+  }
+
+  @Test
+  void hexLeavesTheBufferPositionAlone() {
+    ByteBuffer b = ByteBuffer.wrap(new byte[] {1, 2});
+    text.hex(b);
+
+    assertThat(b.remaining()).isEqualTo(2);
+  }
+
+  @Test
+  void growsForValuesLargerThanItsBuffer() {
+    byte[] big = new byte[16 << 20];
+    big[big.length - 1] = (byte) 0xab;
+    text.hex(ByteBuffer.wrap(big));
+
+    assertThat(text.size()).isEqualTo(32 << 20);
+    assertThat(new String(text.array(), text.size() - 2, 2, StandardCharsets.US_ASCII))
+        .isEqualTo("AB");
+  }
+
+  @Test
+  void refusesAValueKindTheColumnCannotTake() {
+    assertThatThrownBy(() -> text.hex(5.0)).hasMessageContaining("binary, BIT or geometry");
+    assertThatThrownBy(() -> text.text(ByteBuffer.allocate(1)))
+        .hasMessageContaining("text or number");
+  }
+
+  @Test
+  void theStatementUnhexesBinaryColumnsAndNamesTheFormat() {
+    String sql = LoadDataWriter.statement("`d`.`t`", List.of("id", "b`x", "g", "s"),
+        Set.of("b`x", "g"));
+
+    assertThat(sql).isEqualTo("LOAD DATA LOCAL INFILE 'tidemark-rows' INTO TABLE `d`.`t`"
+        + " CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\'"
+        + " LINES TERMINATED BY '\\n' (`id`, @h1, @h2, `s`)"
+        + " SET `b``x` = UNHEX(@h1), `g` = UNHEX(@h2)");
+  }
+}
