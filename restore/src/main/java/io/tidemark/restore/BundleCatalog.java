@@ -99,9 +99,14 @@ public final class BundleCatalog {
    */
   public List<SourcePosition> newestPositions(S3Client s3) {
     Map<String, SourcePosition> newest = new TreeMap<>();
-    links(s3).forEach((partition, l) -> {
-      if (l.get(l.size() - 1).lastPosition() != null) {
-        newest.put(partition, l.get(l.size() - 1).lastPosition());
+    byPartition.forEach((partition, keys) -> {
+      String key = keys.get(keys.size() - 1);
+      // One HEAD per partition; the whole chain's links only when a restore already read them.
+      BundleLink last = links != null ? links.get(partition).get(keys.size() - 1)
+          : BundleLink.fromObjectMetadata(key, s3.headObject(b -> b.bucket(bucket).key(key))
+              .metadata());
+      if (last.lastPosition() != null) {
+        newest.put(partition, last.lastPosition());
       }
     });
     watermarks.forEach((partition, key) -> newest.merge(partition, SourcePosition.parse(
