@@ -15,9 +15,7 @@ import picocli.CommandLine.Option;
 final class ListCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--repository", paramLabel = "URL",
-      description = "s3://BUCKET/PREFIX or file:///PATH (S3_BUCKET)")
-  String repository;
+  @Mixin RepositoryOption repository;
 
   @Option(names = "--json", description = "one JSON object for scripts: \"snapshots\","
       + " \"bundles\" and \"recoverable\" {\"from_time\", \"until_time\", \"until_gtid\"}")
@@ -25,7 +23,8 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigReader reader = config.read(ConfigOptions.flags(ConfigKey.REPOSITORY, repository));
+    ConfigReader reader =
+        config.read(ConfigOptions.flags(ConfigKey.REPOSITORY, repository.url));
     Repository repo = reader.repository();
     reader.check();
     ArchiveSummary summary;

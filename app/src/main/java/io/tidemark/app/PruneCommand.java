@@ -27,9 +27,7 @@ import picocli.CommandLine.Option;
 final class PruneCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--repository", paramLabel = "URL",
-      description = "s3://BUCKET/PREFIX or file:///PATH (S3_BUCKET)")
-  String repository;
+  @Mixin RepositoryOption repository;
 
   @Option(names = "--keep-max", paramLabel = "N", description = "retention.max-snapshots")
   Integer keepMax;
@@ -46,7 +44,7 @@ final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigReader reader = config.read(ConfigOptions.flags(ConfigKey.REPOSITORY, repository,
+    ConfigReader reader = config.read(ConfigOptions.flags(ConfigKey.REPOSITORY, repository.url,
         ConfigKey.KEEP_MAX, keepMax, ConfigKey.KEEP_MIN, keepMin, ConfigKey.KEEP_AGE, maxAge));
     Repository repo = reader.repository();
     int max = reader.intAtLeast(ConfigKey.KEEP_MAX, 0);

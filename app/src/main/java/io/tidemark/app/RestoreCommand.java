@@ -42,9 +42,7 @@ final class RestoreCommand implements Callable<Integer> {
       description = "my.cnf-style file with the target password in [client]")
   Path targetDefaultsFile;
 
-  @Option(names = "--repository", paramLabel = "URL",
-      description = "s3://BUCKET/PREFIX or file:///PATH (S3_BUCKET)")
-  String repository;
+  @Mixin RepositoryOption repository;
 
   @Option(names = "--snapshot", paramLabel = "ID", description = "start from this snapshot"
       + " (`tidemark list` shows them); default: the latest one before the stop point")
@@ -73,7 +71,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ConfigReader reader = config.read(ConfigOptions.flags(ConfigKey.REPOSITORY, repository,
+    ConfigReader reader = config.read(ConfigOptions.flags(ConfigKey.REPOSITORY, repository.url,
         ConfigKey.RESTORE_THREADS, threads));
     Repository repo = reader.repository();
     RestoreSettings.Target to = ServerOptions.target(reader, target, targetDefaultsFile);

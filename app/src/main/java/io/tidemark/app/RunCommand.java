@@ -30,9 +30,7 @@ final class RunCommand implements Callable<Integer> {
       description = "my.cnf-style file with the source password in [client]")
   Path defaultsFile;
 
-  @Option(names = "--repository", paramLabel = "URL",
-      description = "s3://BUCKET/PREFIX or file:///PATH (S3_BUCKET)")
-  String repository;
+  @Mixin RepositoryOption repository;
 
   @Option(names = "--kafka", paramLabel = "SERVERS",
       description = "Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS); none: an embedded broker")
@@ -49,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var reader = config.read(ConfigOptions.flags(ConfigKey.SOURCE, source,
-        ConfigKey.SOURCE_DEFAULTS_FILE, defaultsFile, ConfigKey.REPOSITORY, repository,
+        ConfigKey.SOURCE_DEFAULTS_FILE, defaultsFile, ConfigKey.REPOSITORY, repository.url,
         ConfigKey.KAFKA, kafka, ConfigKey.BACKUP_DIR, backupDir, ConfigKey.HTTP, http));
     RunConfig.Role parsed = switch (role.toLowerCase(java.util.Locale.ROOT)) {
       case "all" -> RunConfig.Role.ALL;
