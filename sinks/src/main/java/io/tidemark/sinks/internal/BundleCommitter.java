@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +90,7 @@ public final class BundleCommitter {
       }
     }
     if (!ahead.isEmpty()) {
-      consumer.commitSync(ahead);
+      commit(ahead);
       ahead.forEach((tp, o) -> committed.put(tp, o.offset()));
     }
   }
@@ -162,7 +163,7 @@ public final class BundleCommitter {
     }
     (result == DurableStore.Result.UPLOADED ? uploaded : spooled).incrementAndGet();
     entries.addAndGet(bundle.entries());
-    consumer.commitSync(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
+    commit(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
     committed.put(bundle.partition(), bundle.commitOffset());
     log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
         bundle.entries(), bundle.reason(), result, bundle.key(), bundle.commitOffset());
@@ -179,5 +180,18 @@ public final class BundleCommitter {
     stopped.add(tp); // its batch was taken into the bundle; later records are ignored
     held.forget(tp);
     consumer.pause(Set.of(tp));
+  }
+
+  /**
+   * Commits, also when a stop was requested: {@code close()} wakes the consumer, and a wakeup
+   * that arrives outside {@code poll()} surfaces, once, in the next blocking call, which during
+   * the shutdown flush is this commit of a bundle already durable.
+   */
+  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException pendingStop) {
+      consumer.commitSync(offsets);
+    }
   }
 }
