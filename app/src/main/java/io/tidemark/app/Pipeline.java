@@ -50,6 +50,8 @@ public final class Pipeline implements AutoCloseable {
   private final SinkSettings sinkSettings;
   private final ExecutorService sinkThread;
   private final Future<?> sinkRun;
+  /** For the sink group's lag; one client for the pipeline's life, not one per look. */
+  private final Admin admin;
 
   private Pipeline(CaptureSettings captureSettings, SnapshotSettings snapshotSettings,
       SinkSettings sinkSettings, S3Client s3, Spool spool) {
@@ -63,6 +65,8 @@ public final class Pipeline implements AutoCloseable {
     this.capture = captureSettings == null ? null : Capture.start(captureSettings);
     this.sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "tidemark-sink"));
     this.sinkRun = sinkThread.submit(worker);
+    this.admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sinkSettings.bootstrapServers()));
   }
 
   /**
@@ -98,10 +102,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** Source events waiting in Kafka for the sink group. */
   public long sinkLag() throws Exception {
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sinkSettings.bootstrapServers()))) {
-      return ConsumerLag.of(admin, sinkSettings);
-    }
+    return ConsumerLag.of(admin, sinkSettings);
   }
 
   /**
@@ -132,18 +133,15 @@ public final class Pipeline implements AutoCloseable {
    */
   public void awaitArchived(GtidSet sourceGtids, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sinkSettings.bootstrapServers()))) {
-      while (!reached(sourceGtids) || ConsumerLag.of(admin, sinkSettings) > 0) {
-        throwIfFailed();
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the source up to GTID " + sourceGtids
-              + " was not archived within " + timeout + " (capture at "
-              + capture().flatMap(Capture::restartPoint).map(SourcePosition::format)
-                  .orElse("its start") + ")");
-        }
-        SystemClock.sleep(POLL);
+    while (!reached(sourceGtids) || ConsumerLag.of(admin, sinkSettings) > 0) {
+      throwIfFailed();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the source up to GTID " + sourceGtids
+            + " was not archived within " + timeout + " (capture at "
+            + capture().flatMap(Capture::restartPoint).map(SourcePosition::format)
+                .orElse("its start") + ")");
       }
+      SystemClock.sleep(POLL);
     }
   }
 
@@ -202,6 +200,7 @@ public final class Pipeline implements AutoCloseable {
       if (!sinkThread.awaitTermination(60, TimeUnit.SECONDS)) {
         log.warn("the sink worker did not stop within 60 s");
       }
+      admin.close();
     }
   }
 }

@@ -39,6 +39,8 @@ final class RunMetrics implements AutoCloseable {
     Gauge.builder("tidemark_bundles_held", pipeline, p -> p.sinkStats().bundlesHeld())
         .description("bundles neither the repository nor the spool could take; intake paused"
             + " while above 0").register(registry);
+    counter("tidemark_records_taken", "records the sink read from Kafka, duplicates included",
+        SinkStats::recordsTaken);
     counter("tidemark_entries_stored", "events and snapshot rows made durable",
         SinkStats::entriesStored);
     counter("tidemark_bundles_uploaded", "bundles written to the repository",

@@ -13,11 +13,11 @@ class AlertsTest {
   private final BiConsumer<String, String> notifier = (title, detail) -> sent.add(title);
 
   private static SinkStats spooled(long bundles) {
-    return new SinkStats(0, 0, bundles, 0, 0, 0, 0, 0, 0);
+    return new SinkStats(0, 0, 0, bundles, 0, 0, 0, 0, 0, 0);
   }
 
   private static SinkStats held(long bundles) {
-    return new SinkStats(0, 0, 0, 0, bundles, 0, 0, 0, 0);
+    return new SinkStats(0, 0, 0, 0, 0, bundles, 0, 0, 0, 0);
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.tidemark.sinks;
 /**
  * What a sink worker did since it started, for metrics.
  *
+ * @param recordsTaken records read from Kafka (events, heartbeats, snapshot records), duplicates
+ *     included
  * @param entriesStored events and snapshot rows made durable (in S3 or the spool)
  * @param bundlesUploaded bundles written to S3 directly
  * @param bundlesSpooled bundles written to the spool because S3 failed
@@ -14,6 +16,6 @@ package io.tidemark.sinks;
  * @param dedupeCacheMisses look-ups that did not
  * @param dedupeCacheEvictions identities the bounded cache let go
  */
-public record SinkStats(long entriesStored, long bundlesUploaded, long bundlesSpooled,
+public record SinkStats(long recordsTaken, long entriesStored, long bundlesUploaded, long bundlesSpooled,
     long bundlesDrained, long bundlesHeld, long duplicatesDropped, long dedupeCacheHits, long dedupeCacheMisses,
     long dedupeCacheEvictions) {}

@@ -82,6 +82,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final Map<TopicPartition, String> chainHeads = new HashMap<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Deduplicator dedupe;
+  private final AtomicLong taken = new AtomicLong();
   private final AtomicLong drained = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final Watermarks watermarks = new Watermarks(WATERMARK_EVERY);
@@ -110,6 +111,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       while (!stopping.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(settings.pollTimeout())) {
           accept(r);
+          taken.incrementAndGet();
         }
         committer.retryHeld();
         flushReady();
@@ -154,7 +156,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   /** Counters since the worker started; safe to call from any thread. */
   public SinkStats stats() {
     CacheStats cache = dedupe.stats();
-    return new SinkStats(committer.entries(), committer.uploaded(), committer.spooled(),
+    return new SinkStats(taken.get(), committer.entries(), committer.uploaded(), committer.spooled(),
         drained.get(), committer.held(), duplicates.get(), cache.hitCount(), cache.missCount(),
         cache.evictionCount());
   }

@@ -135,6 +135,8 @@ class SpoolDiskFullIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().bundlesHeld() == 0
             && spooledKeys().isEmpty());
         assertThat(running).isNotDone();
+        // intake resumed: the last events are read before the stop flushes them
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().recordsTaken() == 400);
       } finally {
         worker.close(); // the rest of the last batch becomes a SHUTDOWN bundle
         thread.shutdown();
