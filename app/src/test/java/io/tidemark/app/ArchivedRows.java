@@ -165,7 +165,9 @@ final class ArchivedRows {
         String c = "`" + r.getString(1) + "`";
         expressions.add(switch (r.getString(2).toLowerCase()) {
           case "float", "double" -> "CONCAT('" + c + "=', CAST(CAST(" + c + " AS DOUBLE) AS CHAR))";
-          case "decimal" -> "CONCAT('" + c + "=', CAST(" + c + " AS CHAR))";
+          // HEX() of a temporal value reads it as a number and drops the fraction
+          case "decimal", "datetime", "timestamp", "time" ->
+              "CONCAT('" + c + "=', CAST(" + c + " AS CHAR))";
           case "tinyblob", "blob", "mediumblob", "longblob" ->
               "CONCAT('" + c + "=', LENGTH(" + c + "), ':', SHA2(" + c + ", 256))";
           default -> "CONCAT('" + c + "=', HEX(" + c + "))";

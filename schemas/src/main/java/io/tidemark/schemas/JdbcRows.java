@@ -11,18 +11,18 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads a JDBC row into the canonical column form, the same for the snapshot that reads a source
  * table and for the restore that checks the loaded copy: integers as long (BIGINT UNSIGNED as
- * text), DECIMAL as exact text, temporal values as the server's text (sessions run with
- * time_zone '+00:00', so TIMESTAMP is UTC), binary, BIT and spatial values as the server's bytes.
+ * text), DECIMAL as exact text, temporal values as the server's text, zero dates included
+ * (sessions run with time_zone '+00:00', so TIMESTAMP is UTC), binary, BIT and spatial values
+ * as the server's bytes.
  *
  * <p>Stateless apart from the column types it learned from the result set; one per result set.
  */
 public final class JdbcRows {
-  private static final Object NULL_TEXT = new Object();
-
   private final List<String> names = new ArrayList<>();
   private final int[] types;
   private final boolean[] unsigned;
@@ -41,7 +41,9 @@ public final class JdbcRows {
   /**
    * The select list that reads a table's columns in their canonical form. The text protocol
    * prints FLOAT with 6 digits, so FLOAT is read as the DOUBLE it widens to exactly; the binary
-   * protocol would keep FLOAT but cannot carry zero dates.
+   * protocol would keep FLOAT but cannot carry zero dates. Temporal columns are read as {@code
+   * CAST(... AS CHAR)}: MariaDB Connector/J 3.5's {@code getString} prints a DATETIME(3) of
+   * {@code .001} as {@code .1000} (the microseconds unpadded) and reports a zero date as NULL.
    */
   public static String selectList(Connection c, String database, String table) throws SQLException {
     List<String> columns = new ArrayList<>();
@@ -53,7 +55,11 @@ public final class JdbcRows {
       try (ResultSet r = ps.executeQuery()) {
         while (r.next()) {
           String q = "`" + r.getString(1).replace("`", "``") + "`";
-          columns.add(r.getString(2).equalsIgnoreCase("float") ? "CAST(" + q + " AS DOUBLE) AS " + q : q);
+          columns.add(switch (r.getString(2).toLowerCase(Locale.ROOT)) {
+            case "float" -> "CAST(" + q + " AS DOUBLE) AS " + q;
+            case "date", "datetime", "timestamp", "time" -> "CAST(" + q + " AS CHAR) AS " + q;
+            default -> q;
+          });
         }
       }
     }
@@ -90,13 +96,8 @@ public final class JdbcRows {
         byte[] b = r.getBytes(c);
         yield b == null ? null : ByteBuffer.wrap(b);
       }
-      // The text as the server sent it. The driver reports a zero DATETIME or TIMESTAMP as
-      // "null" through wasNull() although its text is there, so NULL is a null text only.
-      default -> {
-        String text = r.getString(c);
-        yield text == null ? NULL_TEXT : text;
-      }
+      default -> r.getString(c); // the text as the server sent it
     };
-    return v == NULL_TEXT || (!(v instanceof String) && r.wasNull()) ? null : v;
+    return r.wasNull() ? null : v;
   }
 }
