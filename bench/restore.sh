@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The snapshot-load benchmark of Tidemark restore, next to myloader and LOAD DATA INFILE of the
 # same rows, in one run on the bench dataset (sandbox $SRC_NAME, made by run.sh's dataset step):
-#   1. one Tidemark snapshot through Kafka and the sink into a filesystem-backed in-JVM S3 store
-#      ($BENCH_ROOT/s3, kept);
+#   1. one Tidemark snapshot through capture, Kafka and the sink (the `run` pipeline) into a
+#      filesystem-backed in-JVM S3 store ($BENCH_ROOT/s3, kept), then WRITE_SECONDS of sysbench
+#      oltp_write_only (4 threads) archived as change bundles, with commit→S3 latency probes;
 #   2. ROUNDS rounds, the order rotating: `Bench restore` into a fresh sandbox $TGT_NAME (load,
-#      deferred indexes, check against the manifest; no change bundles), then
+#      deferred indexes, check against the manifest, timed; then the replay, timed apart), then
 #      ../shared/bench/anchor-logical.sh with TOOLS (myloader of a mydumper dump; SELECT INTO
 #      OUTFILE + LOAD DATA INFILE), each into its own fresh sandbox, 2 threads everywhere.
 # Results: bench/results/restore-<timestamp>/ (restore.csv, uptime lines, tool logs).
-#   SKIP_BUILD=1 ROUNDS=2 TOOLS="mydumper_raw loaddata" LOAD_DATA=1 bench/restore.sh
+#   SKIP_BUILD=1 ROUNDS=2 TOOLS="mydumper_raw loaddata" bench/restore.sh
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
@@ -17,10 +18,11 @@ export SRC_NAME=${SRC_NAME:-capsrc} SRC_PORT=${SRC_PORT:-33311} DB=${DB:-benchdb
 export BENCH_USER=${BENCH_USER:-bench} BENCH_PASS=${BENCH_PASS:-benchpw}
 TGT_NAME=${TGT_NAME:-rtgt} TGT_PORT=${TGT_PORT:-33312}
 ROUNDS=${ROUNDS:-2}
+WRITE_SECONDS=${WRITE_SECONDS:-60}
 TOOLS=${TOOLS:-"mydumper_raw loaddata"}
 THREADS=${THREADS:-2}
 SKIP_BUILD=${SKIP_BUILD:-0} SKIP_SNAPSHOT=${SKIP_SNAPSHOT:-0}
-LOAD_DATA=${LOAD_DATA:-0}     # 1: Tidemark loads with LOAD DATA (opt-in), else multi-row INSERTs
+INSERTS=${INSERTS:-0}         # 1: Tidemark loads with multi-row INSERTs, not LOAD DATA
 SANDBOX=$SHARED_BENCH/mariadb-sandbox.sh
 RES=$REPO/bench/results/restore-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RES"
@@ -29,24 +31,25 @@ JAR=$REPO/bench/target/tidemark-bench-0.1.0-SNAPSHOT.jar
 if [[ $SKIP_BUILD != 1 ]]; then
   (cd "$REPO" && mvn -q -Dstyle.color=never -Pbench -pl bench -am package -DskipTests) >&2
 fi
-bench_java() { java -cp "$JAR:$REPO/bench/target/lib/*" io.tidemark.bench.Bench "$@"; }
+bench_java() { java -Duser.timezone=UTC ${JAVA_OPTS:-} -cp "$JAR:$REPO/bench/target/lib/*" io.tidemark.bench.Bench "$@"; }
 "$SANDBOX" status "$SRC_NAME" | grep -q '^running' || "$SANDBOX" start "$SRC_NAME" "$SRC_PORT" >&2
 log "start: $(uptime); tidemark $(git -C "$REPO" rev-parse --short HEAD)"
 if [[ $SKIP_SNAPSHOT != 1 ]]; then
   log "snapshot into $BENCH_ROOT/s3"
   bench_java snapshot --target s3 --keep-s3 --threads "$THREADS" --s3-dir "$BENCH_ROOT/s3" \
     --port "$SRC_PORT" --user "$BENCH_USER" --password "$BENCH_PASS" --db "$DB" \
-    --out "$RES/snapshot.txt" > "$RES/snapshot.log" 2>&1
+    --write-seconds "$WRITE_SECONDS" --out "$RES/snapshot.txt" > "$RES/snapshot.log" 2>&1
 fi
-echo "round,tool,seconds,rows,rows_per_s,load1_before" > "$RES/restore.csv"
+echo "round,tool,seconds,rows,rows_per_s,load1_before,replay_events_per_s,heap_peak_mib,rss_peak_mib" \
+  > "$RES/restore.csv"
 tidemark_round() {
   "$SANDBOX" destroy "$TGT_NAME" >/dev/null; "$SANDBOX" start "$TGT_NAME" "$TGT_PORT" >/dev/null
   local l; l=$(cut -d' ' -f1 /proc/loadavg)
   log "round $1 tidemark (load1 $l): $(uptime)"
   bench_java restore --s3-dir "$BENCH_ROOT/s3" --target-port "$TGT_PORT" --threads "$THREADS" \
-    $([[ $LOAD_DATA == 1 ]] && echo --load-data) --out "$RES/restore-r$1.txt" \
+    $([[ $INSERTS == 1 ]] && echo --inserts) --out "$RES/restore-r$1.txt" \
     > "$RES/restore-r$1.log" 2>&1 || { log "round $1 tidemark FAILED: $RES/restore-r$1.log"; return 0; }
-  awk -F= -v r="$1" -v l="$l" '{v[$1]=$2} END {print r",tidemark,"v["seconds"]","v["rows"]","v["rows_per_s"]","l}' \
+  awk -F= -v r="$1" -v l="$l" '{v[$1]=$2} END {print r",tidemark,"v["seconds"]","v["rows"]","v["rows_per_s"]","l","v["replay_events_per_s"]","v["heap_peak_mib"]","v["rss_peak_mib"]}' \
     "$RES/restore-r$1.txt" >> "$RES/restore.csv"
   "$SANDBOX" destroy "$TGT_NAME" >/dev/null
 }

@@ -1,11 +1,16 @@
 package io.tidemark.bench;
 
+import io.tidemark.schemas.BundleContent;
+import io.tidemark.schemas.BundleReader;
+import io.tidemark.schemas.avro.ChangeEvent;
+import io.tidemark.schemas.avro.Operation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Commit→consumer latency of the probes: the whole path in nanoTime, and split at each probe
@@ -72,5 +77,45 @@ final class ProbeLatency {
         .put("latency_producer_to_consumer_p99_ms", kafkaPart.percentileMs(99))
         .put("probe_commit_rtt_p50_ms", commit.percentileMs(50))
         .put("probe_commit_rtt_p99_ms", commit.percentileMs(99));
+  }
+
+  /**
+   * Commit→S3 latency: for each probe insert in the change bundles under {@code bucketDir} (a
+   * filesystem-backed S3 store), the bundle file's modification time (when it became durable)
+   * minus the probe's commit time, both wall clock in ms.
+   */
+  static void recordToS3(ProbeWriter probe, Path bucketDir, Results results) throws IOException {
+    long[] latency = new long[probe.count()];
+    boolean[] seen = new boolean[probe.count()];
+    int measured = 0;
+    List<Path> bundles;
+    try (Stream<Path> files = Files.walk(bucketDir)) {
+      bundles = files.filter(f -> f.toString().endsWith(".avro")
+          && f.toString().contains("/changes/")).toList();
+    }
+    for (Path bundle : bundles) {
+      long durableMs = Files.getLastModifiedTime(bundle).toMillis();
+      try (BundleReader<ChangeEvent> events = new BundleReader<>(BundleContent.CHANGES,
+          Files.newInputStream(bundle), bundle.toString())) {
+        while (events.hasNext()) {
+          ChangeEvent e = events.next();
+          if (!e.getTable().equals(ProbeWriter.TABLE) || e.getOperation() != Operation.INSERT) {
+            continue;
+          }
+          int id = (int) (long) (Long) e.getAfter().stream()
+              .filter(c -> c.getName().equals("id")).findFirst().orElseThrow().getValue();
+          if (id < seen.length && !seen[id]) {
+            seen[id] = true;
+            latency[measured++] = TimeUnit.MILLISECONDS.toNanos(
+                Math.max(0, durableMs - probe.committedWallMs(id)));
+          }
+        }
+      }
+    }
+    Distribution toS3 = new Distribution(latency, measured);
+    results.put("s3_probe_count", measured).put("s3_probe_missing", probe.count() - measured)
+        .put("commit_to_s3_p50_ms", toS3.percentileMs(50))
+        .put("commit_to_s3_p99_ms", toS3.percentileMs(99))
+        .put("commit_to_s3_max_ms", toS3.maxMs());
   }
 }

@@ -6,24 +6,20 @@ import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.capture.Snapshotter;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
-import io.tidemark.sinks.ConsumerLag;
-import io.tidemark.filecache.Spool;
+import io.tidemark.app.Pipeline;
+import io.tidemark.schemas.GtidSet;
 import io.tidemark.sinks.SinkSettings;
-import io.tidemark.sinks.SinkWorker;
-import io.tidemark.sinks.s3.S3BundleStore;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.S3Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -38,8 +34,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * One consistent snapshot of the benchmark database with Tidemark's {@link Snapshotter}, timed:
  * into Kafka (until Kafka acknowledged every row and the closing record), or additionally
- * through a sink worker into a filesystem-backed S3 server (until the snapshot's manifest is
- * durable and the sink committed everything). A fresh broker per run; its start-up is not timed.
+ * through the pipeline of {@code tidemark run} (capture and a sink worker) into a
+ * filesystem-backed S3 server (until the snapshot's manifest is durable and the sink committed
+ * everything), optionally followed by a timed change stream for the restore's replay. A fresh
+ * broker per run; its start-up is not timed.
  */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
     description = "Snapshot rows/s into Kafka, or through the sink into S3.")
@@ -65,6 +63,13 @@ final class SnapshotBench implements Callable<Integer> {
 
   @Option(names = "--keep-s3", description = "keep the S3 store for `restore` (target s3)")
   boolean keepS3;
+
+  @Option(names = "--write-seconds", defaultValue = "0", description = "target s3: after the"
+      + " snapshot, sysbench writes this long and the change stream is archived too")
+  int writeSeconds;
+
+  @Option(names = "--write-threads", defaultValue = "4", description = "sysbench threads")
+  int writeThreads;
 
   @Override
   public Integer call() throws Exception {
@@ -102,50 +107,93 @@ final class SnapshotBench implements Callable<Integer> {
       throws Exception {
     Path dir = s3Dir != null ? s3Dir : Files.createTempDirectory("tidemark-bench-s3-");
     deleteRecursively(dir);
+    if (writeSeconds > 0) {
+      ProbeWriter.createTable(source); // before capture starts: its DDL is history
+    }
     SinkSettings sink = SinkSettings.defaults(settings.topics(), settings.bootstrapServers(),
         BUCKET, "bench");
-    ExecutorService sinkThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-sink"));
     try (S3Server server = S3Server.builder().filesystem(dir).credentials("bench", "bench-secret")
             .start();
         S3Client s3 = S3Clients.forEndpoint(server.endpoint(), server.region(), server.accessKey(),
-            server.secretKey());
-        Snapshotter snapshotter = new Snapshotter(settings, snapshot, InstantSource.system());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            settings.bootstrapServers()))) {
+            server.secretKey())) {
       server.createBucket(BUCKET);
-      SinkWorker worker = new SinkWorker(sink, new S3BundleStore(s3, BUCKET),
-          Spool.open(Files.createTempDirectory("tidemark-bench-spool-"), 1L << 34),
-          InstantSource.system(), d -> Thread.sleep(d.toMillis()));
-      Future<?> running = sinkThread.submit(worker);
-      try {
+      try (Pipeline pipeline = Pipeline.start(settings, snapshot, sink, s3,
+          Files.createTempDirectory("tidemark-bench-spool-"), 1L << 34)) {
+        awaitStreaming(pipeline);
         long started = System.nanoTime();
-        SnapshotManifest manifest = snapshotter.take();
+        SnapshotManifest manifest = pipeline.snapshotNow(Duration.ofMinutes(30));
         double inKafka = (System.nanoTime() - started) / 1e9;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-        while (ConsumerLag.of(admin, sink) > 0) {
-          if (running.isDone()) {
-            running.get();
-            throw new IllegalStateException("the sink worker stopped");
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("the snapshot did not reach S3 within 30 min");
-          }
-          TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
-        }
-        double inS3 = (System.nanoTime() - started) / 1e9;
-        record(results, manifest, inS3);
+        awaitSinkCaughtUp(pipeline, "the snapshot");
+        record(results, manifest, (System.nanoTime() - started) / 1e9);
         results.put("kafka_seconds", inKafka).put("s3_bytes", directoryBytes(dir))
             .put("s3_objects", objectCount(dir));
-      } finally {
-        worker.close();
-        sinkThread.shutdown();
-        sinkThread.awaitTermination(60, TimeUnit.SECONDS);
+        if (writeSeconds > 0) {
+          archiveWrites(pipeline, dir.resolve(BUCKET), results);
+        }
       }
     } finally {
       if (!keepS3) {
         deleteRecursively(dir);
       }
     }
+  }
+
+  /** Capture runs (its restart point is known), so the snapshot's start is not its start-up. */
+  private static void awaitStreaming(Pipeline pipeline) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (pipeline.capture().orElseThrow().restartPoint().isEmpty()) {
+      pipeline.throwIfFailed();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("capture did not start streaming within 5 min");
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
+    }
+  }
+
+  private static void awaitSinkCaughtUp(Pipeline pipeline, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+    while (pipeline.sinkLag() > 0) {
+      pipeline.throwIfFailed();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + " did not reach S3 within 30 min");
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // polling a condition with a deadline
+    }
+  }
+
+  /**
+   * The change stream after the snapshot: sysbench writes for {@code --write-seconds} while a
+   * probe row is committed every 100 ms; then everything up to the source's last GTID is
+   * archived, and each probe's commit→S3 latency is read from its bundle's file time.
+   */
+  private void archiveWrites(Pipeline pipeline, Path bucketDir, Results results)
+      throws Exception {
+    Sysbench load = Sysbench.on(source, "oltp_write_only", writeThreads);
+    Path sysbenchLog = out.resolveSibling(out.getFileName() + ".sysbench.log");
+    log.info("change stream: {} for {} s", load.describe(), writeSeconds);
+    Duration duration = Duration.ofSeconds(writeSeconds);
+    Sysbench.Result written;
+    ProbeWriter probe = new ProbeWriter(source, (int) (writeSeconds * 10 + 100));
+    try {
+      Process writer = load.start(duration, sysbenchLog);
+      probe.start(Duration.ofMillis(100));
+      written = Sysbench.await(writer, duration, sysbenchLog);
+    } finally {
+      probe.close();
+    }
+    GtidSet last;
+    try (Connection c = source.connect()) {
+      last = Pipeline.sourceGtids(c);
+    }
+    long waited = System.nanoTime();
+    pipeline.awaitArchived(last, Duration.ofMinutes(30));
+    results.put("write_seconds", written.seconds())
+        .put("write_transactions", written.transactions())
+        .put("write_events", written.transactions() * Sysbench.ROWS_PER_TRANSACTION)
+        .put("write_events_per_s", written.perSecond() * Sysbench.ROWS_PER_TRANSACTION)
+        .put("write_ignored_errors", written.ignoredErrors())
+        .put("archived_after_writes_s", (System.nanoTime() - waited) / 1e9);
+    ProbeLatency.recordToS3(probe, bucketDir, results);
   }
 
   private static void record(Results results, SnapshotManifest manifest, double seconds) {

@@ -200,7 +200,7 @@ public final class Restore {
 
   private LoadPath loadPath() throws SQLException {
     if (!settings.loadData()) {
-      log.info("snapshot load path: multi-row INSERT (LOAD DATA not enabled in the settings)");
+      log.info("snapshot load path: multi-row INSERT (LOAD DATA turned off in the settings)");
       return LoadPath.INSERT;
     }
     try (Connection c = connectForLoad()) {

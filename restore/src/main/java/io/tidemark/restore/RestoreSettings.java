@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param masterKey decrypts encrypted bundles; null when none is configured (the app maps
  *     {@code TIDEMARK_MASTER_KEY_FILE} / {@code TIDEMARK_MASTER_KEY} to it through
  *     {@link MasterKey#load})
- * @param loadData load snapshot rows with LOAD DATA LOCAL INFILE when the target accepts it;
- *     false (the default until the bench's blobdata mismatch is explained): multi-row INSERTs
+ * @param loadData load snapshot rows with LOAD DATA LOCAL INFILE when the target accepts it
+ *     (the default); false: multi-row INSERTs always
  */
 public record RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
     int threads, Until until, boolean resume, MasterKey masterKey, boolean loadData) {
@@ -31,10 +31,10 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
     }
   }
 
-  /** Settings that load with multi-row INSERTs (LOAD DATA is opt-in: {@link #withLoadData}). */
+  /** Settings that load with LOAD DATA where the target accepts it. */
   public RestoreSettings(String bucket, String prefix, String snapshotId, Target target,
       int threads, Until until, boolean resume, MasterKey masterKey) {
-    this(bucket, prefix, snapshotId, target, threads, until, resume, masterKey, false);
+    this(bucket, prefix, snapshotId, target, threads, until, resume, masterKey, true);
   }
 
   /** A full restore of the latest snapshot and every change after it. */
@@ -58,10 +58,10 @@ public record RestoreSettings(String bucket, String prefix, String snapshotId, T
         loadData);
   }
 
-  /** The same restore loading with LOAD DATA LOCAL INFILE where the target accepts it. */
-  public RestoreSettings withLoadData() {
+  /** The same restore loading with multi-row INSERTs even where LOAD DATA is allowed. */
+  public RestoreSettings withInsertsOnly() {
     return new RestoreSettings(bucket, prefix, snapshotId, target, threads, until, resume,
-        masterKey, true);
+        masterKey, false);
   }
 
   /** A MariaDB/MySQL server; the password never appears in {@link #toString()}. */
