@@ -2,6 +2,7 @@ package io.tidemark.app;
 
 import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
+import io.tidemark.filecache.Spool;
 import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
@@ -86,7 +87,8 @@ final class Demo {
             + " is in S3");
         pipeline.awaitArchived(end, Duration.ofMinutes(5));
       }
-      Files.deleteIfExists(spool); // empty: everything reached S3
+      Files.deleteIfExists(spool.resolve(Spool.LOCK_FILE));
+      Files.delete(spool); // empty: everything reached S3
       step("archived: " + BundleCatalog.read(s3, BUCKET, "backups").bundleCount()
           + " bundles; restoring into the fresh sandbox on port " + target.port());
       Restore.Result restored = new Restore(new RestoreSettings(BUCKET, "backups", null,

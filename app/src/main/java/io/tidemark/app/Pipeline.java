@@ -199,6 +199,8 @@ public final class Pipeline implements AutoCloseable {
       sinkThread.shutdown();
       if (!sinkThread.awaitTermination(60, TimeUnit.SECONDS)) {
         log.warn("the sink worker did not stop within 60 s");
+      } else {
+        spool.close();
       }
       admin.close();
     }

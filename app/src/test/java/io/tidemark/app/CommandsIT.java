@@ -238,16 +238,22 @@ class CommandsIT {
     s3Server.createBucket(bucket);
     int port = freePort();
     URI api = URI.create("http://127.0.0.1:" + port);
-    try (JavaProcess sinkOnly = s3Cli(bucket).env("TIDEMARK_HTTP", "127.0.0.1:" + port)
-        .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+    TidemarkCli cli = s3Cli(bucket).env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
         .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1")
         .env("TIDEMARK_SOURCE_NAME", "sinkonly" + UUID.randomUUID().toString().substring(0, 6))
-        .env("MYSQL_BACKUP_DIR", work.resolve("sink-state").toString())
+        .env("MYSQL_BACKUP_DIR", work.resolve("sink-state").toString());
+    try (JavaProcess sinkOnly = cli.with("TIDEMARK_HTTP", "127.0.0.1:" + port)
         .start("run", "--role", "sink")) {
       sinkOnly.awaitOutput("status on http://127.0.0.1:" + port, Duration.ofMinutes(2));
       JsonNode status = get(api, "/status");
       assertThat(status.path("role").asText()).isEqualTo("sink");
       assertThat(status.path("mode").asText()).isEqualTo("sink");
+
+      TidemarkCli.Result second = cli.with("TIDEMARK_HTTP", "off").run("run", "--role", "sink");
+      assertThat(second.code()).as("a second process on the same spool")
+          .isEqualTo(ExitCodes.FAILURE);
+      assertThat(second.err()).contains("belongs to another running tidemark process")
+          .contains("MYSQL_BACKUP_DIR");
       assertThat(sinkOnly.stop(Duration.ofMinutes(1))).isEqualTo(ExitCodes.OK);
     }
   }

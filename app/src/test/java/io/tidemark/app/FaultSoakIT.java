@@ -11,6 +11,7 @@ import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.testkit.JavaProcess;
 import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.SmallDisk;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -26,14 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak: a source under a continuous mixed write load while faults come one after another
- * (SIGKILL of {@code tidemark run}, SIGKILL of an extra sink worker, a broker restart, S3 down
- * for a while, a DDL), then restores through the real command, SIGKILLed in the load and in the
- * replay phase and resumed, to the end and to a marked point in time, each compared with the
- * source. Prints one summary line; nothing may be lost or duplicated.
+ * (SIGKILL of {@code tidemark run}, SIGKILL of an extra sink worker, a broker restart, a DDL, S3
+ * down for a while with the spool's disk, a 2 MiB tmpfs, filling up), then restores through the
+ * real command, SIGKILLed in the schema, the load and the replay phase and resumed, to the end
+ * and to a marked point in time, each compared with the source. Prints one summary line;
+ * nothing may be lost or duplicated. Where no tmpfs can be mounted (not root), the spool's disk
+ * stays large and the summary says so.
  */
 class FaultSoakIT {
   private static final Duration STEP = Duration.ofMinutes(3);
   private static final int ROWS = 250_000; // more than two snapshot chunks
+  /** Tables enough for the restore's schema phase to last seconds, so it can be killed in it. */
+  private static final int WIDE_TABLES = 80;
 
   @RegisterExtension
   static final ArchiveServices services =
@@ -42,12 +47,16 @@ class FaultSoakIT {
   @TempDir Path work;
 
   private JavaProcess run;
+  private SmallDisk spoolDisk;
   private int restarts;
 
   @AfterEach
   void stopRun() {
     if (run != null) {
       run.close();
+    }
+    if (spoolDisk != null) {
+      spoolDisk.close();
     }
   }
 
@@ -57,6 +66,13 @@ class FaultSoakIT {
     String bucket = services.freshBucket("soak");
     SourceLoad load = new SourceLoad(services.source(), db, 7);
     load.create(ROWS);
+    for (int t = 0; t < WIDE_TABLES; t++) {
+      services.source().execute("CREATE TABLE " + db + ".wide" + t
+          + " (id INT PRIMARY KEY, v INT, KEY v (v))");
+    }
+    StringBuilder noSmallDisk = new StringBuilder();
+    spoolDisk = SmallDisk.mount(work.resolve("state").resolve("spool"), "2m", noSmallDisk)
+        .orElse(null);
     TidemarkCli cli = TidemarkCli.forRepository(services.s3Server(), bucket)
         .env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + services.source().port())
         .env("TIDEMARK_SOURCE_PASSWORD", ArchiveServices.CAPTURE_PASSWORD)
@@ -77,7 +93,8 @@ class FaultSoakIT {
     run.kill(); // capture and its sink die mid-stream
     run = cli.start("run");
     progress(load, cli);
-    try (JavaProcess extraSink = cli.start("run", "--role", "sink")) {
+    try (JavaProcess extraSink = cli.with("MYSQL_BACKUP_DIR", work.resolve("sink-state")
+        .toString()).start("run", "--role", "sink")) { // a spool has one owner
       progress(load, cli);
       extraSink.kill();
     }
@@ -88,6 +105,9 @@ class FaultSoakIT {
     services.s3Server().stop();
     long before = load.transactions();
     await().atMost(STEP).until(() -> load.transactions() > before + 100);
+    if (spoolDisk != null) { // the spool's disk fills up: intake pauses, nothing is dropped
+      run.awaitOutput("NEITHER S3 NOR THE SPOOL CAN TAKE BUNDLES", STEP);
+    }
     services.s3Server().start();
     progress(load, cli);
 
@@ -107,8 +127,12 @@ class FaultSoakIT {
     try (MariaDbServer full = MariaDbServer.builder().serverId(62).start();
         MariaDbServer pitr = MariaDbServer.builder().serverId(63).start()) {
       String fullUrl = "mysql://root@127.0.0.1:" + full.port();
+      killRestoreWhen(cli, full, "SELECT s.phase = 'SCHEMA' AND (SELECT COUNT(*) FROM"
+          + " information_schema.tables WHERE table_schema = '" + db + "' AND table_name LIKE"
+          + " 'wide%') >= 10 FROM tidemark_restore.state s", "--target", fullUrl);
       killRestoreWhen(cli, full, "SELECT COUNT(*) >= 1 AND MAX(s.phase) = 'LOAD' FROM"
-          + " tidemark_restore.loaded_bundle, tidemark_restore.state s", "--target", fullUrl);
+          + " tidemark_restore.loaded_bundle, tidemark_restore.state s", "--target", fullUrl,
+          "--resume");
       killRestoreWhen(cli, full, "SELECT position IS NOT NULL FROM tidemark_restore.state",
           "--target", fullUrl, "--resume");
       TidemarkCli.Result resumed = cli.run("restore", "--target", fullUrl, "--resume");
@@ -126,9 +150,10 @@ class FaultSoakIT {
       boolean endMatches = sums(full, db).equals(atEnd);
       boolean markerMatches = sums(pitr, db).equals(atMarker);
       System.out.printf("SOAK transactions written=%d row changes=%d restored=%d lost=%d"
-          + " duplicated=%d checksums end=%s marker=%s run restarts=%d%n", written,
-          load.rowChanges(), restored, lost, duplicated, endMatches ? "match" : "MISMATCH",
-          markerMatches ? "match" : "MISMATCH", restarts);
+          + " duplicated=%d checksums end=%s marker=%s run restarts=%d spool disk full=%s%n",
+          written, load.rowChanges(), restored, lost, duplicated,
+          endMatches ? "match" : "MISMATCH", markerMatches ? "match" : "MISMATCH", restarts,
+          spoolDisk != null ? "yes" : "skipped (" + noSmallDisk + ")");
       assertThat(lost).isZero();
       assertThat(duplicated).isZero();
       assertThat(sums(full, db)).isEqualTo(atEnd);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A restore killed with SIGKILL in the load phase and again in the replay phase, resumed each
- * time, ends with exactly the source's checksums; a point-in-time restore to a marker
+ * A restore killed with SIGKILL in the schema phase, again in the load phase and again in the
+ * replay phase, resumed each time, ends with exactly the source's checksums; a point-in-time restore to a marker
  * transaction holds the rows before it and none after; a point outside the archive is refused
  * before the target is touched.
  */
@@ -38,6 +38,9 @@ class RestoreResumeIT {
   @RegisterExtension
   static final ArchiveServices services =
       ArchiveServices.withCredentials("resume", SECRET).source(41).captureUser();
+
+  /** Enough tables (each with a deferred key) that the schema phase lasts seconds. */
+  private static final int WIDE_TABLES = 120;
 
   private static String db;
   private static String bucket;
@@ -52,10 +55,16 @@ class RestoreResumeIT {
         "SET SESSION max_recursive_iterations = 100000",
         "INSERT INTO " + db + ".item WITH RECURSIVE s (i) AS (SELECT 1 UNION ALL SELECT i + 1"
             + " FROM s WHERE i < 20000) SELECT i, CONCAT('snap-', i), 0 FROM s");
+    for (int t = 0; t < WIDE_TABLES; t++) {
+      services.source().execute("CREATE TABLE " + db + ".wide" + t
+          + " (id INT PRIMARY KEY, v INT, KEY v (v))", "INSERT INTO " + db + ".wide" + t
+          + " VALUES (1, " + t + ")");
+    }
     TopicNames topics = ArchiveServices.freshTopics("resume");
     CaptureSettings capture = services.capture(topics, 5441, db, 2);
     SinkSettings sink = services.sink(topics, bucket)
-        .withFlush(new FlushPolicy(500, 16L << 20, Duration.ofMillis(500)));
+        .withFlush(new FlushPolicy(500, 16L << 20, Duration.ofMillis(500)))
+        .withSnapshotFlush(new FlushPolicy(2_000, 16L << 20, Duration.ofMillis(500)));
     try (Pipeline pipeline = Pipeline.start(capture, new SnapshotSettings(2, 2_000, 500), sink,
         services.s3(), spool, 1L << 30)) {
       pipeline.snapshotNow(Duration.ofSeconds(60));
@@ -70,9 +79,12 @@ class RestoreResumeIT {
   }
 
   @Test
-  void killedInTheLoadAndInTheReplayPhaseAResumedRestoreEqualsTheSource() throws Exception {
+  void killedInEachPhaseAResumedRestoreEqualsTheSource() throws Exception {
     try (MariaDbServer target = MariaDbServer.builder().serverId(42).start()) {
-      killWhen(target, "new", "SELECT COUNT(*) >= 2 AND MAX(s.phase) = 'LOAD' FROM"
+      killWhen(target, "new", "SELECT s.phase = 'SCHEMA' AND (" + wideTables(null) + ") >= 10"
+          + " FROM tidemark_restore.state s");
+      assertThat(target.queryValue("SELECT phase FROM tidemark_restore.state")).isEqualTo("SCHEMA");
+      killWhen(target, "resume", "SELECT COUNT(*) >= 2 AND MAX(s.phase) = 'LOAD' FROM"
           + " tidemark_restore.loaded_bundle, tidemark_restore.state s");
       assertThat(target.queryValue("SELECT phase FROM tidemark_restore.state")).isEqualTo("LOAD");
       assertThat(indexesOf(target)).as("the plain key is deferred, the unique key stays")
@@ -87,6 +99,8 @@ class RestoreResumeIT {
       assertThat(target.queryValue("SHOW DATABASES LIKE 'tidemark_restore'"))
           .as("the checkpoint is gone once the restore is complete").isNull();
       services.assertSameChecksums(target, db);
+      assertThat(target.queryValue(wideTables("v"))).as("every wide table has its key back")
+          .isEqualTo(Integer.toString(WIDE_TABLES));
       assertThat(indexesOf(target)).as("the deferred index is back after the resumed restore")
           .isEqualTo("PRIMARY,n_note,note_u");
       String indexes = "SELECT GROUP_CONCAT(CONCAT_WS(' ', index_name, non_unique,"
@@ -96,6 +110,16 @@ class RestoreResumeIT {
       assertThat(target.queryValue(indexes)).as("the same index definitions as the source")
           .isEqualTo(services.source().queryValue(indexes));
     }
+  }
+
+  /** How many wide tables exist ({@code index} null), or have that index. */
+  private static String wideTables(String index) {
+    return index == null
+        ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + db
+            + "' AND table_name LIKE 'wide%'"
+        : "SELECT COUNT(DISTINCT table_name) FROM information_schema.statistics WHERE"
+            + " table_schema = '" + db + "' AND table_name LIKE 'wide%' AND index_name = '"
+            + index + "'";
   }
 
   private static String indexesOf(MariaDbServer server) {

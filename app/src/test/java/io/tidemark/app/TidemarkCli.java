@@ -38,6 +38,13 @@ final class TidemarkCli {
     return this;
   }
 
+  /** A copy whose environment differs in {@code name}; this one is unchanged. */
+  TidemarkCli with(String name, String value) {
+    TidemarkCli copy = new TidemarkCli();
+    copy.env.putAll(env);
+    return copy.env(name, value);
+  }
+
   JavaProcess start(String... args) {
     JavaProcess.Builder b = JavaProcess.builder(Tidemark.class).args(args)
         .jvmOption("-Duser.timezone=UTC");

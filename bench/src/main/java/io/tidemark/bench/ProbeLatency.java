@@ -7,6 +7,7 @@ import io.tidemark.schemas.avro.Operation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -82,40 +83,63 @@ final class ProbeLatency {
   /**
    * Commit→S3 latency: for each probe insert in the change bundles under {@code bucketDir} (a
    * filesystem-backed S3 store), the bundle file's modification time (when it became durable)
-   * minus the probe's commit time, both wall clock in ms.
+   * minus the probe's commit time, both wall clock in ms. Besides all probes, the steady state:
+   * the probes committed at least {@code tail} before the last one, because the last partial
+   * batch of a load that stops waits for the age flush.
    */
-  static void recordToS3(ProbeWriter probe, Path bucketDir, Results results) throws IOException {
-    long[] latency = new long[probe.count()];
-    boolean[] seen = new boolean[probe.count()];
-    int measured = 0;
+  static void recordToS3(ProbeWriter probe, Path bucketDir, Duration tail, Path csvFile,
+      Results results) throws IOException {
+    long[] durableMs = new long[probe.count()];
     List<Path> bundles;
     try (Stream<Path> files = Files.walk(bucketDir)) {
       bundles = files.filter(f -> f.toString().endsWith(".avro")
           && f.toString().contains("/changes/")).toList();
     }
     for (Path bundle : bundles) {
-      long durableMs = Files.getLastModifiedTime(bundle).toMillis();
+      long modified = Files.getLastModifiedTime(bundle).toMillis();
       try (BundleReader<ChangeEvent> events = new BundleReader<>(BundleContent.CHANGES,
           Files.newInputStream(bundle), bundle.toString())) {
         while (events.hasNext()) {
           ChangeEvent e = events.next();
-          if (!e.getTable().equals(ProbeWriter.TABLE) || e.getOperation() != Operation.INSERT) {
-            continue;
-          }
-          int id = (int) (long) (Long) e.getAfter().stream()
-              .filter(c -> c.getName().equals("id")).findFirst().orElseThrow().getValue();
-          if (id < seen.length && !seen[id]) {
-            seen[id] = true;
-            latency[measured++] = TimeUnit.MILLISECONDS.toNanos(
-                Math.max(0, durableMs - probe.committedWallMs(id)));
+          if (ProbeWriter.TABLE.equals(e.getTable()) && e.getOperation() == Operation.INSERT) {
+            int id = (int) (long) (Long) e.getAfter().stream()
+                .filter(c -> c.getName().equals("id")).findFirst().orElseThrow().getValue();
+            if (id < durableMs.length && durableMs[id] == 0) {
+              durableMs[id] = modified;
+            }
           }
         }
       }
     }
-    Distribution toS3 = new Distribution(latency, measured);
-    results.put("s3_probe_count", measured).put("s3_probe_missing", probe.count() - measured)
+    int n = probe.count();
+    long steadyUntil = n == 0 ? 0 : probe.committedWallMs(n - 1) - tail.toMillis();
+    long[] all = new long[n];
+    long[] steady = new long[n];
+    int measured = 0;
+    int steadyCount = 0;
+    List<String> csv = new ArrayList<>(List.of("id,committed_wall_ms,durable_ms"));
+    for (int id = 0; id < n; id++) {
+      csv.add(id + "," + probe.committedWallMs(id) + "," + durableMs[id]);
+      if (durableMs[id] == 0) {
+        continue;
+      }
+      long nanos = TimeUnit.MILLISECONDS.toNanos(
+          Math.max(0, durableMs[id] - probe.committedWallMs(id)));
+      all[measured++] = nanos;
+      if (probe.committedWallMs(id) <= steadyUntil) {
+        steady[steadyCount++] = nanos;
+      }
+    }
+    Files.write(csvFile, csv);
+    Distribution toS3 = new Distribution(all, measured);
+    Distribution steadyToS3 = new Distribution(steady, steadyCount);
+    results.put("s3_probe_count", measured).put("s3_probe_missing", n - measured)
         .put("commit_to_s3_p50_ms", toS3.percentileMs(50))
         .put("commit_to_s3_p99_ms", toS3.percentileMs(99))
-        .put("commit_to_s3_max_ms", toS3.maxMs());
+        .put("commit_to_s3_max_ms", toS3.maxMs())
+        .put("commit_to_s3_steady_probes", steadyCount)
+        .put("commit_to_s3_steady_p50_ms", steadyToS3.percentileMs(50))
+        .put("commit_to_s3_steady_p90_ms", steadyToS3.percentileMs(90))
+        .put("commit_to_s3_steady_p99_ms", steadyToS3.percentileMs(99));
   }
 }

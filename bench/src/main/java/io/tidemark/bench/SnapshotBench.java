@@ -8,6 +8,7 @@ import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
 import io.tidemark.app.Pipeline;
 import io.tidemark.schemas.GtidSet;
+import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.S3Server;
@@ -193,7 +194,8 @@ final class SnapshotBench implements Callable<Integer> {
         .put("write_events_per_s", written.perSecond() * Sysbench.ROWS_PER_TRANSACTION)
         .put("write_ignored_errors", written.ignoredErrors())
         .put("archived_after_writes_s", (System.nanoTime() - waited) / 1e9);
-    ProbeLatency.recordToS3(probe, bucketDir, results);
+    ProbeLatency.recordToS3(probe, bucketDir, FlushPolicy.DEFAULT.maxAge().plusSeconds(5),
+        out.resolveSibling(out.getFileName() + ".probes-s3.csv"), results);
   }
 
   private static void record(Results results, SnapshotManifest manifest, double seconds) {

@@ -26,7 +26,7 @@ public final class Deduplicator {
   /** Identities kept by default: a few batches' worth at the source write rates we target. */
   public static final long DEFAULT_CACHE_SIZE = 100_000;
 
-  private final Cache<String, Boolean> recent;
+  private final Cache<Identity, Boolean> recent;
   private final Map<String, SourcePosition> newest = new HashMap<>();
 
   /** @param maxInFlight identities kept in the cache */
@@ -53,7 +53,7 @@ public final class Deduplicator {
       recent.getIfPresent(identity(p)); // counts the hit
       return true;
     }
-    String id = identity(p);
+    Identity id = identity(p);
     if (!p.snapshot() && recent.getIfPresent(id) != null) {
       return true;
     }
@@ -66,7 +66,10 @@ public final class Deduplicator {
     return recent.stats();
   }
 
-  private static String identity(SourcePosition p) {
-    return p.serverId() + ":" + p.file() + ":" + p.pos() + ":" + p.row();
+  private static Identity identity(SourcePosition p) {
+    return new Identity(p.serverId(), p.file(), p.pos(), p.row());
   }
+
+  /** A source event's identity: where it is in the source's binlog. */
+  private record Identity(long serverId, String file, long pos, int row) {}
 }

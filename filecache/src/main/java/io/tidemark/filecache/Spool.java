@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
@@ -30,12 +33,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>File layout: magic, key length and UTF-8 key, body length and body, CRC32C of all before it.
  *
+ * <p>One process owns a spool directory: {@link #open} locks {@code .lock} in it until
+ * {@link #close}, and a second process that opens it meanwhile is refused (it would delete the
+ * first one's appends in progress and drain its files under it).
+ *
  * <p>Thread-safe: one writer and one drainer may use it at once.
  */
-public final class Spool {
+public final class Spool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Spool.class);
   private static final int MAGIC = 0x544d5331; // "TMS1"
   private static final String SUFFIX = ".spool";
+  /** The file whose lock says which process owns the directory; it stays after close. */
+  public static final String LOCK_FILE = ".lock";
+  /** The spool directories this JVM owns, with their locks. */
+  private static final Map<Path, FileLock> OWNED = new HashMap<>();
 
   private final Path dir;
   private final long maxBytes;
@@ -48,9 +59,14 @@ public final class Spool {
     this.maxBytes = maxBytes;
   }
 
-  /** Opens (creating if needed) the spool in {@code dir}, finding what a previous run left. */
+  /**
+   * Opens (creating if needed) the spool in {@code dir}, finding what a previous run left.
+   *
+   * @throws SpoolInUseException when another process has it open
+   */
   public static Spool open(Path dir, long maxBytes) throws IOException {
     Files.createDirectories(dir);
+    own(dir);
     Spool spool = new Spool(dir, maxBytes);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
@@ -67,6 +83,40 @@ public final class Spool {
           spool.entries.size(), spool.bytes);
     }
     return spool;
+  }
+
+  private static void own(Path dir) throws IOException {
+    Path key = dir.toAbsolutePath().normalize();
+    synchronized (OWNED) {
+      if (OWNED.containsKey(key)) {
+        return; // this process again (a restarted worker in the same JVM)
+      }
+      FileChannel channel = FileChannel.open(key.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new SpoolInUseException(dir);
+      }
+      OWNED.put(key, lock);
+    }
+  }
+
+  /** Lets another process own the directory; what is spooled stays for it. */
+  @Override
+  public void close() throws IOException {
+    synchronized (OWNED) {
+      FileLock lock = OWNED.remove(dir.toAbsolutePath().normalize());
+      if (lock != null) {
+        lock.channel().close(); // releases the lock
+      }
+    }
   }
 
   private void index(Path f) throws IOException {

@@ -115,7 +115,8 @@ public final class Restore {
         rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
             snapshot.getSnapshotId())), Checkpoint.loadedBundles(c), progress::rowsLoaded);
         DeferredIndexes.rebuild(c);
-        List<String> mismatches = ManifestCheck.mismatches(c, snapshot, FETCH_ROWS);
+        List<String> mismatches = ManifestCheck.mismatches(this::connect, snapshot, FETCH_ROWS,
+            settings.threads());
         if (!mismatches.isEmpty()) {
           throw new RestoreMismatchException("snapshot " + snapshot.getSnapshotId()
               + " did not load as recorded: " + String.join("; ", mismatches));

@@ -1,19 +1,17 @@
 package io.tidemark.schemas;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileStream;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecordBase;
 
 /**
@@ -29,10 +27,11 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
   private final DataFileStream<T> stream;
   private final BundleMetadata metadata;
   private final MessageDigest sha256 = Hashing.sha256();
-  private final SpecificDatumWriter<T> reencoder;
-  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1024);
+  private final SpecificDatumReader<T> datumReader;
   private final String name;
-  private BinaryEncoder encoder;
+  /** The events of the current block, decoded one by one from its bytes (already hashed). */
+  private BinaryDecoder block;
+  private long leftInBlock;
   private long read;
   private boolean verified;
 
@@ -57,10 +56,9 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
   public BundleReader(BundleContent<T> content, InputStream in, String name, MasterKey masterKey)
       throws IOException {
     this.name = name;
-    this.reencoder = new SpecificDatumWriter<>(content.type());
+    this.datumReader = new SpecificDatumReader<>(content.type());
     try {
-      this.stream = new DataFileStream<>(BundleEnvelope.open(in, name, masterKey),
-          new SpecificDatumReader<>(content.type()));
+      this.stream = new DataFileStream<>(BundleEnvelope.open(in, name, masterKey), datumReader);
     } catch (IOException | AvroRuntimeException e) {
       throw new CorruptBundleException("'" + name + "' is not a bundle: " + e.getMessage());
     }
@@ -79,19 +77,30 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
     return metadata;
   }
 
+  /**
+   * Whether an event follows. The body is read a block at a time: the block's bytes, the
+   * events' encodings one after another, go into the hash as they are, so nothing is encoded
+   * again to check it.
+   */
   @Override
   public boolean hasNext() {
-    boolean more;
-    try {
-      more = stream.hasNext();
-    } catch (AvroRuntimeException e) {
-      throw new CorruptBundleException("'" + name + "' is damaged after event " + read + ": "
-          + e.getMessage());
+    while (leftInBlock == 0) {
+      try {
+        if (!stream.hasNext()) {
+          verify();
+          return false;
+        }
+        ByteBuffer bytes = stream.nextBlock();
+        leftInBlock = stream.getBlockCount();
+        sha256.update(bytes.duplicate());
+        block = DecoderFactory.get().binaryDecoder(bytes.array(),
+            bytes.arrayOffset() + bytes.position(), bytes.remaining(), block);
+      } catch (IOException | AvroRuntimeException e) {
+        throw new CorruptBundleException("'" + name + "' is damaged after event " + read + ": "
+            + e.getMessage());
+      }
     }
-    if (!more) {
-      verify();
-    }
-    return more;
+    return true;
   }
 
   @Override
@@ -101,26 +110,14 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
     }
     T event;
     try {
-      event = stream.next();
-    } catch (AvroRuntimeException e) {
+      event = datumReader.read(null, block);
+    } catch (IOException | AvroRuntimeException e) {
       throw new CorruptBundleException("'" + name + "' is damaged at event " + read + ": "
           + e.getMessage());
     }
-    hash(event);
+    leftInBlock--;
     read++;
     return event;
-  }
-
-  private void hash(T event) {
-    scratch.reset();
-    encoder = EncoderFactory.get().directBinaryEncoder(scratch, encoder);
-    try {
-      reencoder.write(event, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    sha256.update(scratch.toByteArray());
   }
 
   private void verify() {

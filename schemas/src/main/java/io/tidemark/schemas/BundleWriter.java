@@ -48,10 +48,6 @@ public final class BundleWriter<T extends SpecificRecordBase> {
 
   /** Adds the event consumed at {@code offset}; offsets must increase. */
   public void add(long offset, T event) {
-    if (offset <= lastOffset) {
-      throw new IllegalArgumentException(
-          "offset " + offset + " does not follow " + lastOffset + " in " + topic + "-" + partition);
-    }
     scratch.reset();
     encoder = EncoderFactory.get().directBinaryEncoder(scratch, encoder);
     try {
@@ -60,10 +56,22 @@ public final class BundleWriter<T extends SpecificRecordBase> {
     } catch (IOException e) {
       throw new IllegalStateException("in-memory encoding failed", e);
     }
-    byte[] bytes = scratch.toByteArray();
-    sha256.update(bytes);
-    encoded.add(ByteBuffer.wrap(bytes));
-    encodedBytes += bytes.length;
+    add(offset, event, ByteBuffer.wrap(scratch.toByteArray()));
+  }
+
+  /**
+   * Adds the event consumed at {@code offset} with its Avro binary encoding in this content's
+   * schema (as {@link KafkaCodec#datum} finds it in a Kafka record), which is kept, not
+   * encoded again; offsets must increase.
+   */
+  public void add(long offset, T event, ByteBuffer datum) {
+    if (offset <= lastOffset) {
+      throw new IllegalArgumentException(
+          "offset " + offset + " does not follow " + lastOffset + " in " + topic + "-" + partition);
+    }
+    sha256.update(datum.duplicate());
+    encoded.add(datum);
+    encodedBytes += datum.remaining();
     offsets.add(offset);
     SourcePosition position = content.positionOf(event);
     if (firstOffset < 0) {

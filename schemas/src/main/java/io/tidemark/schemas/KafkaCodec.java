@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
@@ -67,6 +68,19 @@ public final class KafkaCodec<T> {
       SCRATCH.remove();
     }
     return bytes;
+  }
+
+  /**
+   * The Avro binary encoding inside a value this codec wrote: the bytes a bundle stores for the
+   * record, without encoding it again. The value's schema fingerprint must be this codec's.
+   */
+  public ByteBuffer datum(byte[] value) {
+    if (value.length < header.length
+        || !Arrays.equals(value, 0, header.length, header, 0, header.length)) {
+      throw new IllegalArgumentException("a Kafka record is not a Tidemark " + what
+          + " of this version's schema (its header differs)");
+    }
+    return ByteBuffer.wrap(value, header.length, value.length - header.length).slice();
   }
 
   /** Decodes a value; anything else is an IllegalArgumentException naming what was expected. */

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.Operation;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +38,45 @@ class KafkaCodecTest {
 
   @Test
   void aValueOfAnotherSchemaIsRefusedByName() {
-    byte[] snapshotRow = new SnapshotRowEncoder("s", new SourcePosition(1, "b.000001", 4, 0, null, 0, true)
-        .toAvro(), "d", "t", 0).encode(List.of(), new RowChecksum());
+    byte[] snapshotRow = snapshotRow();
     assertThatThrownBy(() -> KafkaCodec.CHANGES.deserialize(snapshotRow))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change event");
+    assertThatThrownBy(() -> KafkaCodec.CHANGES.datum(snapshotRow))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("change event");
+  }
+
+  /** The sink stores the Kafka bytes as they are: the same body hash and events as encoding. */
+  @Test
+  void aBundleOfKafkaDatumsEqualsABundleOfTheEvents() throws Exception {
+    RandomRows rows = new RandomRows(5);
+    BundleWriter<ChangeEvent> fromEvents = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
+    BundleWriter<ChangeEvent> fromDatums = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
+    List<ChangeEvent> events = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ChangeEvent e = ChangeEvent.newBuilder()
+          .setPosition(new SourcePosition(1, "b.000001", 100 + i, 0, "0-1-" + i, 0, false).toAvro())
+          .setDatabase("db").setTable("t").setOperation(Operation.INSERT)
+          .setAfter(rows.row()).build();
+      events.add(e);
+      fromEvents.add(i, e);
+      byte[] value = KafkaCodec.CHANGES.serialize(e);
+      fromDatums.add(i, KafkaCodec.CHANGES.deserialize(value), KafkaCodec.CHANGES.datum(value));
+    }
+    BundleMetadata ma = fromEvents.writeTo(new ByteArrayOutputStream(), BundleCodec.ZSTD);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    BundleMetadata mb = fromDatums.writeTo(b, BundleCodec.ZSTD);
+    assertThat(mb.sha256()).isEqualTo(ma.sha256());
+    assertThat(fromDatums.encodedBytes()).isEqualTo(fromEvents.encodedBytes());
+    List<ChangeEvent> read = new ArrayList<>();
+    try (BundleReader<ChangeEvent> r = new BundleReader<>(BundleContent.CHANGES,
+        new ByteArrayInputStream(b.toByteArray()), "b")) {
+      r.forEachRemaining(read::add);
+    }
+    assertThat(read).isEqualTo(events);
+  }
+
+  private static byte[] snapshotRow() {
+    return new SnapshotRowEncoder("s", new SourcePosition(1, "b.000001", 4, 0, null, 0, true)
+        .toAvro(), "d", "t", 0).encode(List.of(), new RowChecksum());
   }
 }

@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public record FlushPolicy(int maxEvents, long maxBytes, Duration maxAge) {
   public static final FlushPolicy DEFAULT = new FlushPolicy(1000, 64L << 20, Duration.ofSeconds(10));
+  /** Snapshot rows: chunk bundles of up to 50,000 rows or 32 MiB. */
+  public static final FlushPolicy SNAPSHOT_DEFAULT =
+      new FlushPolicy(50_000, 32L << 20, Duration.ofSeconds(10));
 
   public FlushPolicy {
     if (maxEvents < 1 || maxBytes < 1 || maxAge.isNegative() || maxAge.isZero()) {

@@ -15,7 +15,10 @@ import java.util.Objects;
  * @param bootstrapServers Kafka bootstrap servers
  * @param bucket the S3 bucket
  * @param prefix the repository prefix inside the bucket ("" for the root)
- * @param flush when batches become bundles
+ * @param flush when batches of change events become bundles
+ * @param snapshotFlush when batches of snapshot rows become chunk bundles: larger than change
+ *     bundles, since no latency hangs on them and a restore pays a request and a commit per
+ *     bundle
  * @param format bundle compression and, with a master key, client-side encryption
  * @param pollTimeout longest wait for records in one poll; bounds how late an AGE flush can be
  * @param backoff retries of one upload before the bundle goes to the spool
@@ -30,7 +33,7 @@ import java.util.Objects;
  */
 public record SinkSettings(
     TopicNames topics, String bootstrapServers, String bucket, String prefix, FlushPolicy flush,
-    BundleFormat format, Duration pollTimeout, Backoff backoff, int maxConsecutiveFailures,
+    FlushPolicy snapshotFlush, BundleFormat format, Duration pollTimeout, Backoff backoff, int maxConsecutiveFailures,
     long multipartThreshold, long maxBufferedBytes, Duration sessionTimeout) {
 
   public SinkSettings {
@@ -39,6 +42,8 @@ public record SinkSettings(
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(backoff, "backoff");
     Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(flush, "flush");
+    Objects.requireNonNull(snapshotFlush, "snapshotFlush");
     if (multipartThreshold < MIN_MULTIPART_THRESHOLD) {
       throw new IllegalArgumentException("multipartThreshold must be at least 5 MiB (S3's smallest"
           + " part), not " + multipartThreshold + " bytes");
@@ -65,17 +70,24 @@ public record SinkSettings(
   public static SinkSettings defaults(TopicNames topics, String bootstrapServers, String bucket,
       String prefix) {
     return new SinkSettings(topics, bootstrapServers, bucket, prefix, FlushPolicy.DEFAULT,
-        BundleFormat.DEFAULT, Duration.ofMillis(500), Backoff.DEFAULT, 5,
+        FlushPolicy.SNAPSHOT_DEFAULT, BundleFormat.DEFAULT, Duration.ofMillis(500), Backoff.DEFAULT, 5,
         DEFAULT_MULTIPART_THRESHOLD, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_SESSION_TIMEOUT);
   }
 
   public SinkSettings withFlush(FlushPolicy policy) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, policy, format, pollTimeout,
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, policy, snapshotFlush, format, pollTimeout,
         backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes, sessionTimeout);
   }
 
+  /** When batches of snapshot rows become chunk bundles. */
+  public SinkSettings withSnapshotFlush(FlushPolicy policy) {
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, policy, format,
+        pollTimeout, backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes,
+        sessionTimeout);
+  }
+
   public SinkSettings withBackoff(Backoff retries, int maxFailuresInARow) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, snapshotFlush, format, pollTimeout,
         retries, maxFailuresInARow, multipartThreshold, maxBufferedBytes, sessionTimeout);
   }
 
@@ -96,30 +108,30 @@ public record SinkSettings(
   }
 
   private SinkSettings withFormat(BundleFormat bundles) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, bundles, pollTimeout,
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, snapshotFlush, bundles, pollTimeout,
         backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes, sessionTimeout);
   }
 
   public SinkSettings withMultipartThreshold(long bytes) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, snapshotFlush, format, pollTimeout,
         backoff, maxConsecutiveFailures, bytes, maxBufferedBytes, sessionTimeout);
   }
 
   /** A worker whose batches together hold at most {@code bytes}. */
   public SinkSettings withMaxBufferedBytes(long bytes) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, snapshotFlush, format, pollTimeout,
         backoff, maxConsecutiveFailures, multipartThreshold, bytes, sessionTimeout);
   }
 
   /** A group that moves a silent worker's partitions after {@code timeout}. */
   public SinkSettings withSessionTimeout(Duration timeout) {
-    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, format, pollTimeout,
+    return new SinkSettings(topics, bootstrapServers, bucket, prefix, flush, snapshotFlush, format, pollTimeout,
         backoff, maxConsecutiveFailures, multipartThreshold, maxBufferedBytes, timeout);
   }
 
   /** When the worker's batches become bundles. */
   public FlushPlanner planner() {
-    return new FlushPlanner(flush, maxBufferedBytes);
+    return new FlushPlanner(flush, snapshotFlush, maxBufferedBytes);
   }
 
   /** All workers of one source form one consumer group. */

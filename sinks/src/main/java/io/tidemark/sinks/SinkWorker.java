@@ -178,7 +178,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
             && !committer.holds(tp)) {
           flush(tp, batch, FlushReason.SCHEMA_CHANGE); // rows after DDL start a new bundle
         }
-        batch.add(r.offset(), event, null, clock.instant());
+        batch.add(r.offset(), event, KafkaCodec.CHANGES.datum(r.value()), null, clock.instant());
       }
       return;
     }
@@ -188,7 +188,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       flush(tp, batch, FlushReason.SNAPSHOT_END); // rows of a snapshot that never finished
     }
     if (record.getKind() == SnapshotRecordKind.ROW) {
-      batch.add(r.offset(), record, record.getSnapshotId(), clock.instant());
+      batch.add(r.offset(), record, KafkaCodec.SNAPSHOT.datum(r.value()), record.getSnapshotId(),
+          clock.instant());
       return;
     }
     if (batch.events() > 0) {
@@ -211,7 +212,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     batches.forEach((tp, b) -> {
       if (!committer.holds(tp)) { // its intake is paused: it cannot grow
         shapes.add(new FlushPlanner.Shape<>(tp, b.events(), b.bytes(), b.firstEventAt(),
-            b.endsWithSchemaChange()));
+            b.endsWithSchemaChange(), b.snapshotId() != null));
       }
     });
     planner.plan(shapes, clock.instant()).forEach((tp, reason) ->

@@ -11,10 +11,21 @@ import org.junit.jupiter.api.Test;
 class FlushPlannerTest {
   private static final Instant T0 = Instant.parse("2026-11-22T00:00:00Z");
   private static final FlushPolicy POLICY = new FlushPolicy(100, 1000, Duration.ofSeconds(10));
-  private final FlushPlanner planner = new FlushPlanner(POLICY, 2500);
+  private static final FlushPolicy SNAPSHOT_POLICY =
+      new FlushPolicy(1000, 1000, Duration.ofSeconds(10));
+  private final FlushPlanner planner = new FlushPlanner(POLICY, SNAPSHOT_POLICY, 2500);
 
   private static FlushPlanner.Shape<String> batch(String id, int events, long bytes, Instant first) {
-    return new FlushPlanner.Shape<>(id, events, bytes, first, false);
+    return new FlushPlanner.Shape<>(id, events, bytes, first, false, false);
+  }
+
+  @Test
+  void snapshotRowsFlushByTheSnapshotPolicy() {
+    assertThat(planner.plan(List.of(batch("changes", 100, 500, T0),
+        new FlushPlanner.Shape<>("snapshot", 100, 500, T0, false, true),
+        new FlushPlanner.Shape<>("full snapshot", 1000, 500, T0, false, true)), T0))
+        .containsExactly(entry("changes", FlushReason.COUNT),
+            entry("full snapshot", FlushReason.COUNT));
   }
 
   @Test
@@ -47,7 +58,7 @@ class FlushPlannerTest {
 
   @Test
   void emptyBatchesNeverFlush() {
-    FlushPlanner tiny = new FlushPlanner(POLICY, 1);
+    FlushPlanner tiny = new FlushPlanner(POLICY, SNAPSHOT_POLICY, 1);
     assertThat(tiny.plan(List.of(batch("p0", 0, 0, null)), T0.plusSeconds(3600))).isEmpty();
   }
 }

@@ -16,6 +16,7 @@ import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.s3.S3BundleStore;
 import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.S3Server;
+import io.tidemark.testkit.SmallDisk;
 import io.tidemark.testkit.Services;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -65,7 +66,7 @@ class SpoolDiskFullIT {
   private static S3Client s3;
 
   @TempDir Path dir;
-  private Path disk;
+  private SmallDisk disk;
 
   @BeforeAll
   static void start() {
@@ -80,19 +81,20 @@ class SpoolDiskFullIT {
   }
 
   @BeforeEach
-  void mountASmallDisk() throws Exception {
-    disk = Files.createDirectory(dir.resolve("disk"));
-    String result = command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString());
-    Assumptions.assumeTrue(result.isEmpty(), "a real full disk needs a 1 MiB tmpfs, and"
-        + " mounting one needs Linux and root (or CAP_SYS_ADMIN): " + result);
+  void mountASmallDisk() {
+    StringBuilder why = new StringBuilder();
+    disk = SmallDisk.mount(dir.resolve("disk"), "1m", why).orElse(null);
+    Assumptions.assumeTrue(disk != null, why::toString);
   }
 
   @AfterEach
-  void unmount() throws Exception {
+  void unmount() {
     if (!server.isRunning()) {
       server.start();
     }
-    command("umount", disk.toString());
+    if (disk != null) {
+      disk.close();
+    }
   }
 
   @Test
@@ -113,7 +115,7 @@ class SpoolDiskFullIT {
           new NewTopic(topics.snapshots(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
       ExecutorService thread = Executors.newSingleThreadExecutor();
       SinkWorker worker = new SinkWorker(settings, new S3BundleStore(s3, bucket),
-          Spool.open(disk.resolve("spool"), 1L << 30), InstantSource.system(),
+          Spool.open(disk.dir().resolve("spool"), 1L << 30), InstantSource.system(),
           d -> Thread.sleep(d.toMillis()));
       Future<?> running = thread.submit(worker);
       try {
@@ -153,7 +155,7 @@ class SpoolDiskFullIT {
   /** The object keys of the bundles in the spool, read from each file's header. */
   private List<String> spooledKeys() throws IOException {
     List<String> keys = new ArrayList<>();
-    try (Stream<Path> files = Files.list(disk.resolve("spool"))) {
+    try (Stream<Path> files = Files.list(disk.dir().resolve("spool"))) {
       for (Path f : files.filter(p -> p.toString().endsWith(".spool")).sorted().toList()) {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(f))) {
           in.readInt(); // magic
@@ -208,21 +210,5 @@ class SpoolDiskFullIT {
       }
       producer.flush();
     }
-  }
-
-  /** Runs a command; its output when it failed, "" when it succeeded. */
-  private static String command(String... command) throws Exception {
-    Process p;
-    try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return e.getMessage();
-    }
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return String.join(" ", command) + " did not finish within 30 s";
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.exitValue() == 0 ? "" : "exit " + p.exitValue() + ": " + out.trim();
   }
 }

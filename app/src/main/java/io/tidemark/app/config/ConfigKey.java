@@ -37,7 +37,8 @@ public enum ConfigKey {
   KAFKA_REPLICATION("kafka.replication-factor", "TIDEMARK_KAFKA_REPLICATION_FACTOR", "3",
       "replication factor of the topics tidemark creates (1 with the embedded broker)"),
   BACKUP_DIR("backup-dir", "MYSQL_BACKUP_DIR", "~/.tidemark",
-      "local state: the spool of bundles waiting for the repository, the embedded broker's data"),
+      "local state: the spool of bundles waiting for the repository, the embedded broker's data;"
+          + " one running process per directory"),
   SNAPSHOT_INTERVAL("snapshot.interval", "TIDEMARK_SNAPSHOT_INTERVAL", "24h",
       "time between scheduled snapshots (`run` takes one at once when the repository has none)"),
   SNAPSHOT_THREADS("snapshot.threads", "TIDEMARK_SNAPSHOT_THREADS",

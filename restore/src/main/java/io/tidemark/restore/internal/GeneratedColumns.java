@@ -22,9 +22,14 @@ final class GeneratedColumns {
     this.generated = new ColumnSets(c, SQL);
   }
 
+  /** The names of the table's generated columns. */
+  Set<String> names(String database, String table) throws SQLException {
+    return generated.of(database, table);
+  }
+
   /** {@code row} without the table's generated columns. */
   List<Column> writable(String database, String table, List<Column> row) throws SQLException {
-    Set<String> names = generated.of(database, table);
+    Set<String> names = names(database, table);
     return names.isEmpty() ? row
         : row.stream().filter(col -> !names.contains(col.getName())).toList();
   }

@@ -55,7 +55,9 @@ final class LoadDataText {
   void text(Object v) {
     if (v == null) {
       nullValue();
-    } else if (v instanceof Long || v instanceof Double) {
+    } else if (v instanceof Long l) {
+      digits(l);
+    } else if (v instanceof Double) {
       ascii(v.toString());
     } else if (v instanceof Boolean b) {
       put(b ? (byte) '1' : (byte) '0');
@@ -87,6 +89,29 @@ final class LoadDataText {
     } else {
       throw new IllegalArgumentException("a column value of " + v.getClass().getName()
           + " cannot load into a binary, BIT or geometry column");
+    }
+  }
+
+  /** A long's decimal digits, written in place (no String per value). */
+  private void digits(long v) {
+    if (v == Long.MIN_VALUE) {
+      ascii(Long.toString(v));
+      return;
+    }
+    ensure(20);
+    if (v < 0) {
+      bytes[size++] = '-';
+      v = -v;
+    }
+    int first = size;
+    do {
+      bytes[size++] = (byte) ('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    for (int i = first, j = size - 1; i < j; i++, j--) {
+      byte t = bytes[i];
+      bytes[i] = bytes[j];
+      bytes[j] = t;
     }
   }
 

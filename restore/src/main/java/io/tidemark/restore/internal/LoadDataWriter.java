@@ -37,7 +37,10 @@ final class LoadDataWriter implements RowSink {
   private final LoadDataText text = new LoadDataText();
   private String database;
   private String table;
+  private Set<String> generatedNames = Set.of();
+  /** The current statement's columns, and which of them go through {@code UNHEX()}. */
   private List<String> columns = List.of();
+  private boolean[] hex = new boolean[0];
   private long rows;
 
   LoadDataWriter(Connection c) {
@@ -48,21 +51,30 @@ final class LoadDataWriter implements RowSink {
 
   @Override
   public void add(String db, String tableName, List<Column> snapshotRow) throws SQLException {
-    List<Column> row = generated.writable(db, tableName, snapshotRow);
-    if (!db.equals(database) || !tableName.equals(table) || !sameColumns(row)
-        || text.size() >= MAX_BYTES) {
+    if (!db.equals(database) || !tableName.equals(table)) {
       flush();
       database = db;
       table = tableName;
-      columns = row.stream().map(Column::getName).toList();
+      generatedNames = generated.names(db, tableName);
+      columns = List.of();
     }
-    Set<String> hex = binary.of(db, tableName);
+    List<Column> row = generatedNames.isEmpty() ? snapshotRow
+        : snapshotRow.stream().filter(col -> !generatedNames.contains(col.getName())).toList();
+    if (!sameColumns(row) || text.size() >= MAX_BYTES) {
+      flush();
+      columns = row.stream().map(Column::getName).toList();
+      Set<String> binaryNames = binary.of(db, tableName);
+      hex = new boolean[columns.size()];
+      for (int i = 0; i < hex.length; i++) {
+        hex[i] = binaryNames.contains(columns.get(i));
+      }
+    }
     for (int i = 0; i < row.size(); i++) {
-      Column col = row.get(i);
-      if (hex.contains(col.getName())) {
-        text.hex(col.getValue());
+      Object value = row.get(i).getValue();
+      if (hex[i]) {
+        text.hex(value);
       } else {
-        text.text(col.getValue());
+        text.text(value);
       }
       text.separator(i == row.size() - 1);
     }

@@ -6,43 +6,85 @@ import io.tidemark.schemas.RowChecksum;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Reads every loaded table back through the same canonical row form the snapshot used and
- * compares row count and checksum with the manifest.
+ * compares row count and checksum with the manifest; tables spread over {@code threads}
+ * connections, the largest first.
  */
 public final class ManifestCheck {
   private ManifestCheck() {}
 
   /** One line per table that differs; empty when the target holds exactly the snapshot. */
-  public static List<String> mismatches(Connection c, SnapshotManifest manifest, int fetchRows)
-      throws SQLException {
-    List<String> problems = new ArrayList<>();
-    for (TableManifest t : manifest.getTables()) {
-      RowChecksum sum = new RowChecksum();
-      // The same select list the snapshot read with, so every value compares exactly.
-      try (PreparedStatement s = c.prepareStatement("SELECT "
-          + JdbcRows.selectList(c, t.getDatabase(), t.getTable()) + " FROM "
-          + SqlNames.quote(t.getDatabase()) + "." + SqlNames.quote(t.getTable()))) {
-        s.setFetchSize(fetchRows);
-        try (ResultSet r = s.executeQuery()) {
-          JdbcRows rows = new JdbcRows(r.getMetaData());
-          while (r.next()) {
-            sum.add(rows.read(r));
+  public static List<String> mismatches(SnapshotLoader.ConnectionFactory connections,
+      SnapshotManifest manifest, int fetchRows, int threads)
+      throws SQLException, InterruptedException {
+    List<TableManifest> tables = new ArrayList<>(manifest.getTables());
+    tables.sort(Comparator.comparingLong(TableManifest::getRows).reversed());
+    ConcurrentLinkedQueue<TableManifest> work = new ConcurrentLinkedQueue<>(tables);
+    List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(threads,
+        r -> new Thread(r, "tidemark-check"));
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        workers.add(pool.submit(() -> {
+          try (Connection c = connections.open()) {
+            for (TableManifest t = work.poll(); t != null; t = work.poll()) {
+              check(c, t, fetchRows).ifPresent(problems::add);
+            }
           }
+          return null;
+        }));
+      }
+      for (Future<?> f : workers) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    problems.sort(null);
+    return problems;
+  }
+
+  private static Optional<String> check(Connection c, TableManifest t, int fetchRows)
+      throws SQLException {
+    RowChecksum sum = new RowChecksum();
+    // The same select list the snapshot read with, so every value compares exactly.
+    try (PreparedStatement s = c.prepareStatement("SELECT "
+        + JdbcRows.selectList(c, t.getDatabase(), t.getTable()) + " FROM "
+        + SqlNames.quote(t.getDatabase()) + "." + SqlNames.quote(t.getTable()))) {
+      s.setFetchSize(fetchRows);
+      try (ResultSet r = s.executeQuery()) {
+        JdbcRows rows = new JdbcRows(r.getMetaData());
+        while (r.next()) {
+          sum.add(rows.read(r));
         }
       }
-      if (sum.rows() != t.getRows() || !sum.hex().equals(t.getChecksum())) {
-        problems.add(t.getDatabase() + "." + t.getTable() + ": snapshot has " + t.getRows()
-            + " rows (checksum " + t.getChecksum() + "), target has " + sum.rows() + " (checksum "
-            + sum.hex() + ")");
-      }
     }
-    return problems;
+    if (sum.rows() == t.getRows() && sum.hex().equals(t.getChecksum())) {
+      return Optional.empty();
+    }
+    return Optional.of(t.getDatabase() + "." + t.getTable() + ": snapshot has " + t.getRows()
+        + " rows (checksum " + t.getChecksum() + "), target has " + sum.rows() + " (checksum "
+        + sum.hex() + ")");
   }
 }

@@ -11,15 +11,22 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Applies change events in replay order: each source transaction (same transaction id) as one
- * target transaction that also records, in the checkpoint, the position of its last event; each
- * DDL alone, its checkpoint right after it (DDL commits implicitly). Events at or before
- * {@code from} are skipped: they are in the snapshot, or were applied before an interruption.
- * Stops before the first transaction beyond {@code until}.
+ * Applies change events in replay order, as whole source transactions (same transaction id):
+ * consecutive source transactions share one target transaction until it holds
+ * {@link #GROUP_EVENTS} events, and that target transaction also records, in the checkpoint,
+ * the position of its last event. So the target never holds part of a source transaction, a
+ * resume continues right after the last committed group, and the commit's flush to disk is paid
+ * once per group, not once per source transaction. Each DDL goes alone, the group before it
+ * committed first and its checkpoint right after it (DDL commits implicitly). Events stream
+ * through: nothing of a transaction is held in memory. Events at or before {@code from} are
+ * skipped: they are in the snapshot, or were applied before an interruption. Stops before the
+ * first transaction beyond {@code until}.
  *
  * <p>Confined to one thread and one connection.
  */
 public final class Replayer {
+  /** Events after which a group of source transactions commits. */
+  static final int GROUP_EVENTS = 1000;
   /** DDL errors that mean "already done": the DDL ran, the crash came before its checkpoint. */
   private static final java.util.Set<Integer> ALREADY_APPLIED = java.util.Set.of(
       1007, 1008, 1050, 1051, 1060, 1061, 1091);
@@ -30,6 +37,10 @@ public final class Replayer {
   private long events;
   private long transactions;
   private SourcePosition last;
+  /** The sizes of the source transactions applied and not committed yet. */
+  private final List<Integer> pending = new ArrayList<>();
+  private int pendingEvents;
+  private SourcePosition pendingEnd;
 
   /** @param resuming whether an interrupted restore continues (its first DDL may be done) */
   public Replayer(Connection c, boolean resuming) throws SQLException {
@@ -40,26 +51,44 @@ public final class Replayer {
 
   /**
    * Replays; returns the position of the last applied event, or null when none was.
-   * {@code onCommitted} learns the size of each transaction once it committed.
+   * {@code onCommitted} learns the size of each source transaction once it committed.
    */
   public SourcePosition replay(Iterator<ChangeEvent> merged, SourcePosition from, Until until,
       java.util.function.IntConsumer onCommitted) throws SQLException {
-    List<ChangeEvent> group = new ArrayList<>();
-    while (merged.hasNext()) {
-      ChangeEvent e = merged.next();
-      if (SourcePosition.fromAvro(e.getPosition()).compareTo(from) <= 0) {
-        continue;
+    try {
+      ChangeEvent first = null; // of the source transaction being applied
+      int size = 0;
+      while (merged.hasNext()) {
+        ChangeEvent e = merged.next();
+        SourcePosition at = SourcePosition.fromAvro(e.getPosition());
+        if (at.compareTo(from) <= 0) {
+          continue;
+        }
+        if (first == null || !sameTransaction(first, e)) {
+          if (first != null) {
+            ended(first, size, onCommitted);
+          }
+          if (until.isBeyond(e)) {
+            first = null;
+            break;
+          }
+          if (e.getOperation() == Operation.DDL) {
+            commit(onCommitted);
+          }
+          first = e;
+          size = 0;
+        }
+        apply(e);
+        size++;
+        pendingEnd = at;
       }
-      if (!group.isEmpty() && !sameTransaction(group.get(0), e)) {
-        onCommitted.accept(commit(group));
+      if (first != null) {
+        ended(first, size, onCommitted);
       }
-      if (group.isEmpty() && until.isBeyond(e)) {
-        return last;
-      }
-      group.add(e);
-    }
-    if (!group.isEmpty()) {
-      onCommitted.accept(commit(group));
+      commit(onCommitted);
+    } catch (SQLException | RuntimeException ex) {
+      c.rollback();
+      throw ex;
     }
     return last;
   }
@@ -70,6 +99,33 @@ public final class Replayer {
 
   public long transactions() {
     return transactions;
+  }
+
+  /** A source transaction was applied whole; commits the group when it is full or a DDL. */
+  private void ended(ChangeEvent first, int size, java.util.function.IntConsumer onCommitted)
+      throws SQLException {
+    pending.add(size);
+    pendingEvents += size;
+    if (first.getOperation() == Operation.DDL || pendingEvents >= GROUP_EVENTS) {
+      commit(onCommitted);
+    }
+  }
+
+  /** Commits the pending source transactions with the checkpoint of the last one. */
+  private void commit(java.util.function.IntConsumer onCommitted) throws SQLException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    Checkpoint.replayed(c, pendingEnd);
+    c.commit();
+    for (int size : pending) {
+      events += size;
+      transactions++;
+      onCommitted.accept(size);
+    }
+    last = pendingEnd;
+    pending.clear();
+    pendingEvents = 0;
   }
 
   private void apply(ChangeEvent e) throws SQLException {
@@ -93,26 +149,5 @@ public final class Replayer {
     }
     String transaction = first.getTransactionId();
     return transaction != null && transaction.equals(next.getTransactionId());
-  }
-
-  /** Applies one source transaction as one target transaction; returns its size. */
-  private int commit(List<ChangeEvent> group) throws SQLException {
-    SourcePosition end = SourcePosition.fromAvro(group.get(group.size() - 1).getPosition());
-    try {
-      for (ChangeEvent e : group) {
-        apply(e);
-      }
-      Checkpoint.replayed(c, end);
-      c.commit();
-    } catch (SQLException | RuntimeException ex) {
-      c.rollback();
-      throw ex;
-    }
-    int size = group.size();
-    events += size;
-    transactions++;
-    last = end;
-    group.clear();
-    return size;
   }
 }

@@ -3,7 +3,6 @@ package io.tidemark.restore.internal;
 import io.tidemark.restore.SqlNames;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
-import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.DatabaseDefinition;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.SnapshotRecord;
@@ -16,12 +15,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PrimitiveIterator;
-import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -70,29 +69,35 @@ public final class SnapshotLoader {
 
   /**
    * Loads the rows of the bundles (keys in offset order) but those already {@code loaded};
-   * returns the number of rows loaded now. Each bundle's rows commit together with its entry in
-   * the checkpoint, and then {@code onLoaded} learns how many they were.
+   * returns the number of rows loaded now. {@code threads} workers take bundles in order, each
+   * on its own connection and writer kept for all its bundles (a connection and the writer's
+   * column look-ups per bundle cost more than loading its rows). Each bundle's rows commit
+   * together with its entry in the checkpoint, and then {@code onLoaded} learns how many they
+   * were. The first failure stops every worker after its current bundle.
    */
   public long loadRows(List<String> bundleKeys, java.util.Set<String> loaded,
       java.util.function.LongConsumer onLoaded) throws SQLException, InterruptedException {
-    LinkedBlockingQueue<Callable<Long>> work = new LinkedBlockingQueue<>();
+    ConcurrentLinkedQueue<Bundle> work = new ConcurrentLinkedQueue<>();
     long covered = -1;
     for (String key : bundleKeys) {
-      long skipUpTo = covered;
       if (!loaded.contains(key)) {
-        work.add(() -> {
-          long rows = load(key, skipUpTo);
-          onLoaded.accept(rows);
-          return rows;
-        });
+        work.add(new Bundle(key, covered));
       }
       covered = Math.max(covered, lastOffsetOf(key));
     }
+    AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "tidemark-load"));
     try {
       List<Future<Long>> results = new ArrayList<>();
-      for (Callable<Long> task : work) {
-        results.add(pool.submit(task));
+      for (int i = 0; i < threads; i++) {
+        results.add(pool.submit(() -> {
+          try {
+            return loadAll(work, failed, onLoaded);
+          } catch (Exception e) {
+            failed.set(true);
+            throw e;
+          }
+        }));
       }
       long rows = 0;
       for (Future<Long> f : results) {
@@ -109,27 +114,47 @@ public final class SnapshotLoader {
     }
   }
 
-  private long load(String key, long skipUpTo) throws SQLException, IOException {
-    try (Connection c = connections.open(); InputStream in = open.apply(key);
-        BundleReader<SnapshotRecord> reader = new BundleReader<>(BundleContent.SNAPSHOT, in, key)) {
+  /** A bundle to load, and the highest offset the bundles before it already cover. */
+  private record Bundle(String key, long skipUpTo) {}
+
+  /** One worker: bundles from {@code work} until none is left or another worker failed. */
+  private long loadAll(ConcurrentLinkedQueue<Bundle> work, AtomicBoolean failed,
+      java.util.function.LongConsumer onLoaded) throws SQLException, IOException {
+    try (Connection c = connections.open()) {
       LoadPath.skipBinlog(c);
       c.setAutoCommit(false);
+      RowSink sink = path.open(c);
+      long rows = 0;
+      for (Bundle b = work.poll(); b != null && !failed.get(); b = work.poll()) {
+        long loadedNow = load(c, sink, b);
+        onLoaded.accept(loadedNow);
+        rows += loadedNow;
+      }
+      return rows;
+    }
+  }
+
+  private long load(Connection c, RowSink sink, Bundle bundle) throws SQLException, IOException {
+    try (InputStream in = open.apply(bundle.key());
+        BundleReader<SnapshotRecord> reader = new BundleReader<>(BundleContent.SNAPSHOT, in,
+            bundle.key())) {
       PrimitiveIterator.OfLong offsets = reader.metadata().offsetRuns().iterator();
-      RowSink inserter = path.open(c);
       long rows = 0;
       while (reader.hasNext()) {
         SnapshotRecord r = reader.next();
-        if (offsets.nextLong() <= skipUpTo) {
+        if (offsets.nextLong() <= bundle.skipUpTo()) {
           continue;
         }
-        List<Column> row = r.getRow();
-        inserter.add(r.getDatabase(), r.getTable(), row);
+        sink.add(r.getDatabase(), r.getTable(), r.getRow());
         rows++;
       }
-      inserter.flush();
-      Checkpoint.loaded(c, key);
+      sink.flush();
+      Checkpoint.loaded(c, bundle.key());
       c.commit(); // only after the bundle's hash was verified by the reader's last hasNext()
       return rows;
+    } catch (SQLException | IOException | RuntimeException e) {
+      c.rollback();
+      throw e;
     }
   }
 

@@ -30,6 +30,11 @@ class LoadDataTextTest {
 
     assertThat(written()).isEqualTo("-9223372036854775808\t0.1\t1.0E-5\t3.4028234663852886E38\n");
     assertThat(Double.parseDouble("3.4028234663852886E38")).isEqualTo((double) 3.4028235E38f);
+    for (long v : new long[] {0, 7, -1, 10, -10, 1234567890L, Long.MAX_VALUE, Long.MIN_VALUE + 1}) {
+      text.clear();
+      text.text(v);
+      assertThat(written()).as("long %d", v).isEqualTo(Long.toString(v));
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleWriter;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -28,17 +29,18 @@ public final class PartitionBatch<T extends SpecificRecordBase> {
   }
 
   /**
-   * Adds an entry; {@code snapshotId} names the snapshot a snapshot batch belongs to (one
-   * snapshot per bundle), null for change events.
+   * Adds an entry with its Avro encoding as the Kafka record carried it ({@code datum}, kept as
+   * it is); {@code snapshotId} names the snapshot a snapshot batch belongs to (one snapshot per
+   * bundle), null for change events.
    */
-  public void add(long offset, T entry, String snapshotId, Instant now) {
+  public void add(long offset, T entry, ByteBuffer datum, String snapshotId, Instant now) {
     endsWithSchemaChange = entry instanceof ChangeEvent e && e.getOperation() == Operation.DDL;
     if (writer == null) {
       writer = new BundleWriter<>(content, topic, partition);
       firstEventAt = now;
       this.snapshotId = snapshotId;
     }
-    writer.add(offset, entry);
+    writer.add(offset, entry, datum);
   }
 
   public int events() {
