@@ -114,9 +114,9 @@ class SpoolDiskFullIT {
       admin.createTopics(List.of(new NewTopic(topics.changes(), 1, (short) 1),
           new NewTopic(topics.snapshots(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
       ExecutorService thread = Executors.newSingleThreadExecutor();
-      SinkWorker worker = new SinkWorker(settings, new S3BundleStore(s3, bucket),
-          Spool.open(disk.dir().resolve("spool"), 1L << 30), InstantSource.system(),
-          d -> Thread.sleep(d.toMillis()));
+      Spool spool = Spool.open(disk.dir().resolve("spool"), 1L << 30);
+      SinkWorker worker = new SinkWorker(settings, new S3BundleStore(s3, bucket), spool,
+          InstantSource.system(), d -> Thread.sleep(d.toMillis()));
       Future<?> running = thread.submit(worker);
       try {
         produce(topics, produced, 100);
@@ -143,6 +143,7 @@ class SpoolDiskFullIT {
         worker.close(); // the rest of the last batch becomes a SHUTDOWN bundle
         thread.shutdown();
         assertThat(thread.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        spool.close(); // its lock file is open on the disk
       }
       running.get(); // ended without a failure
       assertThat(committed(admin, settings, p0)).isEqualTo(400);
