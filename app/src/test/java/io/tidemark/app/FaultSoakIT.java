@@ -102,6 +102,7 @@ class FaultSoakIT {
     services.kafka().restart();
     progress(load, cli);
     services.source().execute("ALTER TABLE " + db + ".item ADD COLUMN extra INT DEFAULT 7");
+    run.awaitOutput("tidemark run: all for source", STEP); // past its start-up checks of S3
     services.s3Server().stop();
     long before = load.transactions();
     await().atMost(STEP).until(() -> load.transactions() > before + 100);
