@@ -3,11 +3,11 @@ package io.tidemark.restore.internal;
 import io.tidemark.restore.SqlNames;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
+import io.tidemark.schemas.avro.Operation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +16,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Turns one change event into SQL on the target. Row changes locate their row by primary key
+ * Turns change events into SQL on the target. Row changes locate their row by primary key
  * (by every column of the before image for a table without one) and must touch exactly one row:
  * anything else means the target has diverged, and the restore stops rather than guess.
+ *
+ * <p>{@link #add} queues row changes and sends up to {@link #BATCH_STATEMENTS} of them in one
+ * request (a round trip per row is most of replay's time); should the request fail, it is rolled
+ * back to a savepoint taken at its start and its changes are applied one by one, which names the
+ * failing event and applies a row the source wrote with foreign-key checks off the same way.
+ * The connection needs {@code allowMultiQueries=true}.
  *
  * <p>Used by one thread with one connection.
  */
@@ -29,9 +35,20 @@ public final class EventApplier {
   private static final Pattern DATABASE_DDL =
       Pattern.compile("(CREATE|DROP|ALTER)\\s+(DATABASE|SCHEMA)\\b", Pattern.CASE_INSENSITIVE);
 
+  /** Row changes sent in one request at most. */
+  static final int BATCH_STATEMENTS = 64;
+  /** The most statement text one request carries (well under any max_allowed_packet). */
+  private static final long BATCH_BYTES = 1 << 20;
+
   private final Connection target;
   private final PacketLimit packetLimit;
   private final GeneratedColumns generated;
+  private final List<RowChange> batch = new ArrayList<>();
+  private long batchBytes;
+
+  /** A row change as a statement: its values bound in order, and its size as sent. */
+  private record RowChange(ChangeEvent event, String sql, List<Column> values,
+      boolean exactlyOneRow, long size) {}
 
   /** Reads the target's max_allowed_packet, against which every statement is measured. */
   public EventApplier(Connection target) throws SQLException {
@@ -61,12 +78,74 @@ public final class EventApplier {
   }
 
   /**
-   * Applies one event. A row the source wrote with foreign-key checks off (an orphan, or a
-   * parent deleted before its children) is applied the same way here.
+   * Applies one event at once, after the queued ones. A row the source wrote with foreign-key
+   * checks off (an orphan, or a parent deleted before its children) is applied the same way here.
    */
   public void apply(ChangeEvent e) throws SQLException {
+    flush();
+    if (e.getOperation() == Operation.DDL) {
+      ddl(e);
+    } else {
+      run(rowChange(e));
+    }
+  }
+
+  /** Queues a row change for the next request; a DDL is applied at once, after the queue. */
+  public void add(ChangeEvent e) throws SQLException {
+    if (e.getOperation() == Operation.DDL) {
+      apply(e);
+      return;
+    }
+    RowChange change = rowChange(e);
+    if (batch.size() >= BATCH_STATEMENTS || batchBytes + change.size() > BATCH_BYTES) {
+      flush();
+    }
+    batch.add(change);
+    batchBytes += change.size();
+  }
+
+  /** Sends the queued row changes. */
+  public void flush() throws SQLException {
+    if (batch.size() == 1) {
+      run(batch.get(0));
+    } else if (!batch.isEmpty()) {
+      sendTogether();
+    }
+    batch.clear();
+    batchBytes = 0;
+  }
+
+  private void sendTogether() throws SQLException {
+    StringBuilder sql = new StringBuilder("SAVEPOINT tidemark_rows");
+    for (RowChange change : batch) {
+      sql.append(";\n").append(change.sql());
+    }
+    try (PreparedStatement ps = target.prepareStatement(sql.toString())) {
+      int next = 1;
+      for (RowChange change : batch) {
+        next = Binding.bind(ps, next, change.values());
+      }
+      ps.execute(); // the savepoint's result first, then one update count per change
+      for (RowChange change : batch) {
+        ps.getMoreResults();
+        if (change.exactlyOneRow()) {
+          expectOneRow(change.event(), ps.getUpdateCount());
+        }
+      }
+    } catch (SQLException failed) {
+      try (Statement s = target.createStatement()) {
+        s.execute("ROLLBACK TO SAVEPOINT tidemark_rows");
+      }
+      for (RowChange change : batch) {
+        run(change);
+      }
+    }
+  }
+
+  /** One row change on its own, with foreign-key checks off if the source had them off. */
+  private void run(RowChange change) throws SQLException {
     try {
-      applyChecked(e);
+      execute(change);
     } catch (SQLException ex) {
       if (!FOREIGN_KEY_ERRORS.contains(ex.getErrorCode())) {
         throw ex;
@@ -74,7 +153,7 @@ public final class EventApplier {
       try (Statement s = target.createStatement()) {
         s.execute("SET foreign_key_checks = 0");
         try {
-          applyChecked(e);
+          execute(change);
         } finally {
           s.execute("SET foreign_key_checks = 1");
         }
@@ -82,48 +161,45 @@ public final class EventApplier {
     }
   }
 
-  private void applyChecked(ChangeEvent e) throws SQLException {
-    switch (e.getOperation()) {
+  private void execute(RowChange change) throws SQLException {
+    try (PreparedStatement ps = target.prepareStatement(change.sql())) {
+      Binding.bind(ps, 1, change.values());
+      int rows = ps.executeUpdate();
+      if (change.exactlyOneRow()) {
+        expectOneRow(change.event(), rows);
+      }
+    }
+  }
+
+  private RowChange rowChange(ChangeEvent e) throws SQLException {
+    return switch (e.getOperation()) {
       case SNAPSHOT_ROW, INSERT -> insert(e);
       case UPDATE -> update(e);
       case DELETE -> delete(e);
-      case DDL -> ddl(e);
       default -> throw new IllegalArgumentException("unknown operation " + e.getOperation());
-    }
+    };
   }
 
-  private void insert(ChangeEvent e) throws SQLException {
+  private RowChange insert(ChangeEvent e) throws SQLException {
     List<Column> after = writable(e, e.getAfter());
     String sql = "INSERT INTO " + table(e) + " (" + names(after, ", ") + ") VALUES ("
         + after.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")";
-    packetLimit.check(e, sql, after);
-    try (PreparedStatement ps = target.prepareStatement(sql)) {
-      Binding.bind(ps, 1, after);
-      ps.executeUpdate();
-    }
+    return new RowChange(e, sql, after, false, packetLimit.check(e, sql, after));
   }
 
-  private void update(ChangeEvent e) throws SQLException {
+  private RowChange update(ChangeEvent e) throws SQLException {
     List<Column> where = writable(e, locator(e));
     List<Column> after = writable(e, e.getAfter());
     String sql = "UPDATE " + table(e) + " SET " + names(after, " = ?, ") + " = ? WHERE "
         + conditions(where) + " LIMIT 1";
-    packetLimit.check(e, sql, concat(after, where));
-    try (PreparedStatement ps = target.prepareStatement(sql)) {
-      int next = Binding.bind(ps, 1, after);
-      Binding.bind(ps, next, where);
-      expectOneRow(e, ps.executeUpdate());
-    }
+    List<Column> values = concat(after, where);
+    return new RowChange(e, sql, values, true, packetLimit.check(e, sql, values));
   }
 
-  private void delete(ChangeEvent e) throws SQLException {
+  private RowChange delete(ChangeEvent e) throws SQLException {
     List<Column> where = writable(e, locator(e));
     String sql = "DELETE FROM " + table(e) + " WHERE " + conditions(where) + " LIMIT 1";
-    packetLimit.check(e, sql, where);
-    try (PreparedStatement ps = target.prepareStatement(sql)) {
-      Binding.bind(ps, 1, where);
-      expectOneRow(e, ps.executeUpdate());
-    }
+    return new RowChange(e, sql, where, true, packetLimit.check(e, sql, where));
   }
 
   private void ddl(ChangeEvent e) throws SQLException {

@@ -38,14 +38,18 @@ final class PacketLimit {
     return maxPacket;
   }
 
-  /** @throws IllegalStateException if the statement's text would exceed the target's limit */
-  void check(ChangeEvent e, String sql, List<Column> values) {
-    check(e.getOperation() + " at " + e.getPosition() + " on " + e.getDatabase() + "."
+  /**
+   * Returns the statement's size as sent.
+   *
+   * @throws IllegalStateException if the statement's text would exceed the target's limit
+   */
+  long check(ChangeEvent e, String sql, List<Column> values) {
+    return check(e.getOperation() + " at " + e.getPosition() + " on " + e.getDatabase() + "."
         + e.getTable(), sql, values);
   }
 
   /** The same for any statement; {@code what} names it in the error. */
-  void check(String what, String sql, List<Column> values) {
+  long check(String what, String sql, List<Column> values) {
     long size = textSize(sql, values);
     if (size > maxPacket) {
       throw new IllegalStateException(what + " needs a statement of " + size + " bytes, but"
@@ -53,6 +57,7 @@ final class PacketLimit {
           + " least " + size + " bytes (max_allowed_packet in its configuration, or SET GLOBAL"
           + " max_allowed_packet) and restore again into a fresh server.");
     }
+    return size;
   }
 
   /** An upper bound of the statement's length as sent: the SQL, each value escaped and quoted. */

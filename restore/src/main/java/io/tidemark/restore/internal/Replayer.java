@@ -17,10 +17,11 @@ import java.util.List;
  * the position of its last event. So the target never holds part of a source transaction, a
  * resume continues right after the last committed group, and the commit's flush to disk is paid
  * once per group, not once per source transaction. Each DDL goes alone, the group before it
- * committed first and its checkpoint right after it (DDL commits implicitly). Events stream
- * through: nothing of a transaction is held in memory. Events at or before {@code from} are
- * skipped: they are in the snapshot, or were applied before an interruption. Stops before the
- * first transaction beyond {@code until}.
+ * committed first and its checkpoint right after it (DDL commits implicitly). Row changes reach
+ * the target in requests of several ({@link EventApplier#add}), inside the group's transaction;
+ * no more than one request of them is held in memory, never a whole source transaction. Events
+ * at or before {@code from} are skipped: they are in the snapshot, or were applied before an
+ * interruption. Stops before the first transaction beyond {@code until}.
  *
  * <p>Confined to one thread and one connection.
  */
@@ -116,6 +117,7 @@ public final class Replayer {
     if (pending.isEmpty()) {
       return;
     }
+    applier.flush();
     Checkpoint.replayed(c, pendingEnd);
     c.commit();
     for (int size : pending) {
@@ -131,6 +133,10 @@ public final class Replayer {
   private void apply(ChangeEvent e) throws SQLException {
     boolean first = firstAfterResume;
     firstAfterResume = false;
+    if (e.getOperation() != Operation.DDL) {
+      applier.add(e); // goes with the next request of row changes
+      return;
+    }
     try {
       applier.apply(e);
     } catch (SQLException ex) {
