@@ -38,6 +38,7 @@ public final class BundleWriter<T extends SpecificRecordBase> {
   private SourcePosition firstPosition;
   private SourcePosition lastPosition;
   private long encodedBytes;
+  private String bodySha256;
 
   public BundleWriter(BundleContent<T> content, String topic, int partition) {
     this.content = content;
@@ -65,6 +66,9 @@ public final class BundleWriter<T extends SpecificRecordBase> {
    * encoded again; offsets must increase.
    */
   public void add(long offset, T event, ByteBuffer datum) {
+    if (bodySha256 != null) {
+      throw new IllegalStateException("the bundle's metadata was taken; it takes no more events");
+    }
     if (offset <= lastOffset) {
       throw new IllegalArgumentException(
           "offset " + offset + " does not follow " + lastOffset + " in " + topic + "-" + partition);
@@ -91,6 +95,25 @@ public final class BundleWriter<T extends SpecificRecordBase> {
     return encodedBytes;
   }
 
+  /**
+   * The metadata {@link #writeTo(OutputStream, BundleFormat, String)} will write, known before
+   * the file is (its key and its hash, for the next bundle's chain link); the bundle takes no
+   * more events after this.
+   *
+   * @param previousSha256 the hash of the partition's previous bundle ("" for none; null outside
+   *     a hash chain, e.g. snapshot chunks)
+   */
+  public BundleMetadata metadata(String previousSha256) {
+    if (encoded.isEmpty()) {
+      throw new IllegalStateException("an empty bundle is never written");
+    }
+    if (bodySha256 == null) {
+      bodySha256 = HexFormat.of().formatHex(sha256.digest());
+    }
+    return new BundleMetadata(topic, partition, firstOffset, lastOffset, firstPosition,
+        lastPosition, encoded.size(), bodySha256, offsets.format(), previousSha256);
+  }
+
   /** Writes a plain container file, outside any hash chain, to {@code out} (not closed). */
   public BundleMetadata writeTo(OutputStream out, BundleCodec codec) throws IOException {
     return writeTo(out, BundleFormat.of(codec), null);
@@ -105,12 +128,7 @@ public final class BundleWriter<T extends SpecificRecordBase> {
    */
   public BundleMetadata writeTo(OutputStream out, BundleFormat format, String previousSha256)
       throws IOException {
-    if (encoded.isEmpty()) {
-      throw new IllegalStateException("an empty bundle is never written");
-    }
-    BundleMetadata meta = new BundleMetadata(topic, partition, firstOffset, lastOffset,
-        firstPosition, lastPosition, encoded.size(), HexFormat.of().formatHex(sha256.digest()),
-        offsets.format(), previousSha256);
+    BundleMetadata meta = metadata(previousSha256);
     if (!format.encrypted()) {
       writeContainer(out, format.codec(), meta);
       return meta;

@@ -70,6 +70,17 @@ class BundleTest {
   }
 
   @Test
+  void metadataTakenBeforeWritingIsWhatIsWrittenAndClosesTheBundle() throws IOException {
+    BundleWriter<ChangeEvent> w = writer(4);
+    BundleMetadata early = w.metadata("abc");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(w.writeTo(out, BundleFormat.DEFAULT, "abc")).isEqualTo(early);
+    assertThat(BundleMetadata.of(out.toByteArray(), "k")).isEqualTo(early);
+    assertThatThrownBy(() -> w.add(99, events(1).get(0)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("takes no more events");
+  }
+
+  @Test
   void objectMetadataCarriesTheChainAndSpellsOutTheFirstBundle() throws IOException {
     BundleMetadata first = writer(3).writeTo(new ByteArrayOutputStream(), BundleFormat.DEFAULT, "");
     String key = BundleKeys.changeBundle("p", "t", 0, 0, 2);

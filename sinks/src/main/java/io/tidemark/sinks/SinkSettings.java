@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param multipartThreshold bundles of this many bytes or more are uploaded in parts of this size
  *     (at least 5 MiB)
  * @param maxBufferedBytes the most all of a worker's batches may hold together (uncompressed);
- *     at this the largest batch is written at once ({@link FlushReason#MEMORY})
+ *     at this the largest batch is written at once ({@link FlushReason#MEMORY}); bundles being
+ *     written and uploaded hold at most a quarter of it more (one bundle always goes)
  * @param sessionTimeout how long the group waits for a worker that stopped answering (killed,
  *     partitioned away) before its partitions move to the others
  */

@@ -1,7 +1,6 @@
 package io.tidemark.sinks;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import io.tidemark.filecache.CorruptSpoolEntryException;
 import io.tidemark.filecache.Spool;
 import io.tidemark.dedupe.Deduplicator;
 import io.tidemark.schemas.BundleContent;
@@ -20,6 +19,7 @@ import io.tidemark.sinks.internal.PartitionBatch;
 import io.tidemark.sinks.internal.PartitionStart;
 import io.tidemark.sinks.internal.PendingBundle;
 import io.tidemark.sinks.internal.SinkConsumer;
+import io.tidemark.sinks.internal.StorePipeline;
 import io.tidemark.sinks.internal.Watermarks;
 import io.tidemark.sinks.s3.S3BundleStore;
 import java.time.Duration;
@@ -64,15 +64,20 @@ import org.slf4j.LoggerFactory;
  * row it shuts down in order: intake stops, every batch goes to the spool, offsets are committed,
  * and {@link #run()} throws.
  *
- * <p>{@link #run()} must run on one thread; {@link #close()} may be called from any thread and
- * makes the loop make every batch durable and return.
+ * <p>{@link #run()} must run on one thread, which reads, filters and batches; bundles are
+ * written, compressed and made durable on a second, in flush order ({@link StorePipeline}),
+ * and their offsets are committed by the first once they are durable, all that became durable
+ * since the last poll in one request. {@link #close()} may be called from any thread and makes
+ * the loop make every batch durable and return.
  */
 public final class SinkWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
   private static final Duration WATERMARK_EVERY = Duration.ofSeconds(5);
+  /** Bundles being stored hold at most this share of {@link SinkSettings#maxBufferedBytes()}. */
+  private static final int IN_FLIGHT_SHARE = 4;
 
   private final SinkSettings settings;
-  private final DurableStore store;
+  private final StorePipeline pipeline;
   private final InstantSource clock;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Map<TopicPartition, PartitionBatch<?>> batches = new HashMap<>();
@@ -83,7 +88,6 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Deduplicator dedupe;
   private final AtomicLong taken = new AtomicLong();
-  private final AtomicLong drained = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final Watermarks watermarks = new Watermarks(WATERMARK_EVERY);
   private final S3BundleStore bucket;
@@ -91,19 +95,21 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   public SinkWorker(SinkSettings settings, S3BundleStore s3, Spool spool, InstantSource clock,
       DurableStore.Sleeper sleeper) {
     this.settings = settings;
-    this.store = new DurableStore(s3, spool, settings.backoff(), clock, sleeper);
+    this.pipeline = new StorePipeline(
+        new DurableStore(s3, spool, settings.backoff(), clock, sleeper),
+        settings.maxBufferedBytes() / IN_FLIGHT_SHARE);
     this.bucket = s3;
     this.clock = clock;
     this.planner = settings.planner();
     this.dedupe = new Deduplicator(Deduplicator.DEFAULT_CACHE_SIZE);
     this.consumer = SinkConsumer.create(settings.bootstrapServers(), settings.groupId(),
         settings.sessionTimeout());
-    this.committer = new BundleCommitter(consumer, store);
+    this.committer = new BundleCommitter(consumer, pipeline);
   }
 
   @Override
   public void run() {
-    drain(); // what an earlier run spooled goes first
+    pipeline.drainNow(); // what an earlier run spooled goes first
     consumer.subscribe(List.of(settings.topics().changes(), settings.topics().snapshots()),
         new FlushOnRevoke());
     boolean orderedShutdown = false;
@@ -113,13 +119,16 @@ public final class SinkWorker implements Runnable, AutoCloseable {
           accept(r);
           taken.incrementAndGet();
         }
+        committer.commitDurable();
         committer.retryHeld();
         flushReady();
         committer.commitPastTransactionMarkers(tp -> batches.get(tp) == null
             || batches.get(tp).events() == 0);
-        drain();
+        if (!pipeline.spoolEmpty()) {
+          pipeline.drainSoon();
+        }
         publishWatermarks();
-        if (store.consecutiveFailures() >= settings.maxConsecutiveFailures()) {
+        if (pipeline.consecutiveFailures() >= settings.maxConsecutiveFailures()) {
           orderedShutdown = true;
           break;
         }
@@ -131,12 +140,17 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     } finally {
       try {
         flushAll(FlushReason.SHUTDOWN);
+        committer.commitAll();
       } finally {
-        consumer.close();
+        try {
+          consumer.close();
+        } finally {
+          pipeline.close();
+        }
       }
     }
     if (orderedShutdown) {
-      throw new IllegalStateException(store.consecutiveFailures() + " uploads to s3://"
+      throw new IllegalStateException(pipeline.consecutiveFailures() + " uploads to s3://"
           + settings.bucket() + " failed in a row; intake stopped and " + (
               committer.heldSummary().isEmpty() ? "every batch is in the spool"
               : "every batch that fitted is in the spool; " + committer.heldSummary()
@@ -157,7 +171,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   public SinkStats stats() {
     CacheStats cache = dedupe.stats();
     return new SinkStats(taken.get(), committer.entries(), committer.uploaded(), committer.spooled(),
-        drained.get(), committer.held(), duplicates.get(), cache.hitCount(), cache.missCount(),
+        pipeline.drained(), committer.held(), duplicates.get(), cache.hitCount(), cache.missCount(),
         cache.evictionCount());
   }
 
@@ -240,7 +254,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
 
   /** Publishes how far each partition is in the bucket; a failure only delays it. */
   private void publishWatermarks() {
-    watermarks.advance(committer::committedOffset, store.spoolEmpty(), clock.instant(),
+    watermarks.advance(committer::committedOffset, pipeline.spoolEmpty(), clock.instant(),
         (tp, position) -> {
           try {
             bucket.putWatermark(BundleKeys.watermark(settings.prefix(), tp.topic(),
@@ -249,14 +263,6 @@ public final class SinkWorker implements Runnable, AutoCloseable {
             log.warn("watermark of {} not published yet: {}", tp, e.toString());
           }
         });
-  }
-
-  private void drain() {
-    try {
-      drained.addAndGet(store.drain());
-    } catch (CorruptSpoolEntryException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   /** Before a partition moves to another worker, its batch is made durable and committed. */
@@ -268,6 +274,9 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         if (b != null && b.events() > 0 && !committer.holds(tp)) {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
+      }
+      committer.commitAll();
+      for (TopicPartition tp : partitions) {
         committer.revoked(tp);
         watermarks.forget(tp);
         chainHeads.remove(tp);
@@ -283,7 +292,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
         OffsetAndMetadata o = atStart.get(tp);
         committer.assigned(tp, o == null ? -1L : o.offset());
         if (tp.topic().equals(settings.topics().changes())) {
-          PartitionStart start = store.start(BundleKeys.changeBundlesOf(settings.prefix(),
+          PartitionStart start = pipeline.start(BundleKeys.changeBundlesOf(settings.prefix(),
               tp.topic(), tp.partition()));
           start.newestPosition().ifPresent(p -> dedupe.seed(tp.toString(), p));
           chainHeads.put(tp, start.previousSha256());

@@ -1,8 +1,8 @@
 package io.tidemark.sinks.internal;
 
-import io.tidemark.filecache.SpoolFullException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,17 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's rule "commit only what is durable", per partition: makes each bundle durable
- * through the {@link DurableStore} and only then commits the offset after it. A bundle that
- * neither S3 nor the spool can take is held ({@link HeldBundles}) and the consumer paused until
- * a retry succeeds; a conflicting object at a key stops its partition alone, uncommitted.
- * Confined to the worker thread, except the counters, which any thread may read.
+ * The worker's rule "commit only what is durable", per partition: hands each bundle to the
+ * {@link StorePipeline} and commits the offset after it only once the pipeline says it is
+ * durable ({@link #commitDurable}). A bundle that neither S3 nor the spool can take is held
+ * ({@link HeldBundles}) and the consumer paused until a retry succeeds; a conflicting object at a
+ * key stops its partition alone, uncommitted. Confined to the worker thread, except the counters,
+ * which any thread may read.
  */
 public final class BundleCommitter {
   private static final Logger log = LoggerFactory.getLogger(BundleCommitter.class);
 
   private final Consumer<byte[], byte[]> consumer;
-  private final DurableStore store;
+  private final StorePipeline pipeline;
   private final HeldBundles held = new HeldBundles();
   /** The offset this worker last committed per partition it holds. */
   private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -36,31 +37,38 @@ public final class BundleCommitter {
   private final AtomicLong spooled = new AtomicLong();
   private final AtomicLong heldCount = new AtomicLong();
 
-  public BundleCommitter(Consumer<byte[], byte[]> consumer, DurableStore store) {
+  public BundleCommitter(Consumer<byte[], byte[]> consumer, StorePipeline pipeline) {
     this.consumer = consumer;
-    this.store = store;
+    this.pipeline = pipeline;
   }
 
   /**
-   * Makes the bundle durable and commits, or holds it and pauses intake when nothing can take
-   * it. A bundle of a partition that already holds one waits behind it, untried.
+   * Hands the bundle to the pipeline ({@link #commitDurable} commits it once durable). A bundle
+   * of a partition that holds one waits behind it, untried.
    */
   public void store(PendingBundle bundle) {
-    if (held.holds(bundle.partition()) || !tryStore(bundle)) {
-      if (held.isEmpty()) {
-        log.error("NEITHER S3 NOR THE SPOOL CAN TAKE BUNDLES (first: {}); intake paused, nothing"
-            + " more is committed, retrying until one of them can", bundle.key());
-      }
-      held.hold(bundle);
-      heldCount.set(held.count());
-      consumer.pause(consumer.assignment());
+    if (held.holds(bundle.partition())) {
+      hold(bundle);
+    } else {
+      pipeline.submit(bundle);
     }
+  }
+
+  /** Commits what the pipeline made durable since the last call; holds what it could not. */
+  public void commitDurable() {
+    settle(pipeline.completed());
+  }
+
+  /** Waits until the pipeline has answered for every bundle, and commits what is durable. */
+  public void commitAll() {
+    settle(pipeline.awaitAll());
   }
 
   /** Offers the held bundles again; resumes intake once none is left. */
   public void retryHeld() {
     if (!held.isEmpty()) {
-      held.retry(this::tryStore);
+      commitAll(); // the bundles queued behind a held one come back untried: held in order too
+      held.retry(bundle -> settleRetried(pipeline.retry(bundle)));
       heldCount.set(held.count());
       if (held.isEmpty()) {
         log.info("held bundles are durable; intake resumed");
@@ -82,17 +90,15 @@ public final class BundleCommitter {
     Map<TopicPartition, OffsetAndMetadata> ahead = new HashMap<>();
     for (TopicPartition tp : consumer.assignment()) {
       Long done = committed.get(tp);
-      if (done != null && idle.test(tp) && !held.holds(tp) && !stopped.contains(tp)) {
+      if (done != null && idle.test(tp) && !held.holds(tp) && !stopped.contains(tp)
+          && !pipeline.busyWith(tp)) {
         long position = consumer.position(tp);
         if (position > done) {
           ahead.put(tp, new OffsetAndMetadata(position));
         }
       }
     }
-    if (!ahead.isEmpty()) {
-      commit(ahead);
-      ahead.forEach((tp, o) -> committed.put(tp, o.offset()));
-    }
+    commitAndRemember(ahead);
   }
 
   /** The offset committed for {@code tp}; empty before anything was. */
@@ -117,9 +123,13 @@ public final class BundleCommitter {
     committed.put(tp, committedOffset);
   }
 
-  /** A partition moved away: what it held was never committed, so its next owner reads it. */
+  /**
+   * A partition moved away (after {@link #commitAll}): what it held was never committed, so its
+   * next owner reads it.
+   */
   public void revoked(TopicPartition tp) {
     held.forget(tp);
+    pipeline.forget(tp);
     heldCount.set(held.count());
     committed.remove(tp);
     stopped.remove(tp);
@@ -146,28 +156,61 @@ public final class BundleCommitter {
     return heldCount.get();
   }
 
-  /** False when neither S3 nor the spool took the bundle; true when done with it. */
-  private boolean tryStore(PendingBundle bundle) {
-    DurableStore.Result result;
-    try {
-      result = store.put(bundle.key(), bundle.body());
-    } catch (SpoolFullException e) {
-      log.warn("{} fits nowhere yet: {}", bundle.key(), e.getMessage());
-      return false;
-    } catch (BundleConflictException e) {
-      stopPartition(bundle.partition(), e);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while storing " + bundle.key(), e);
+  private void hold(PendingBundle bundle) {
+    if (held.isEmpty()) {
+      log.error("NEITHER S3 NOR THE SPOOL CAN TAKE BUNDLES (first: {}); intake paused, nothing"
+          + " more is committed, retrying until one of them can", bundle.key());
     }
-    (result == DurableStore.Result.UPLOADED ? uploaded : spooled).incrementAndGet();
-    entries.addAndGet(bundle.entries());
-    commit(Map.of(bundle.partition(), new OffsetAndMetadata(bundle.commitOffset())));
-    committed.put(bundle.partition(), bundle.commitOffset());
-    log.info("{} of {} entries ({}) durable ({}) at {}; offset {} committed", bundle.partition(),
-        bundle.entries(), bundle.reason(), result, bundle.key(), bundle.commitOffset());
+    held.hold(bundle);
+    heldCount.set(held.count());
+    consumer.pause(consumer.assignment());
+  }
+
+  /** Commits the durable results (one request for all), holds the rest, in order. */
+  private void settle(List<StorePipeline.Stored> results) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (StorePipeline.Stored s : results) {
+      TopicPartition tp = s.bundle().partition();
+      if (!committed.containsKey(tp) || stopped.contains(tp)) {
+        continue; // revoked or stopped meanwhile: nothing of it is committed here
+      }
+      switch (s.outcome()) {
+        case UPLOADED, SPOOLED -> offsets.put(tp, durable(s));
+        case NOT_STORED -> hold(s.bundle());
+        case CONFLICT -> stopPartition(tp, s.conflict());
+      }
+    }
+    commitAndRemember(offsets);
+  }
+
+  /** True when done with a retried bundle (durable, or refused for good). */
+  private boolean settleRetried(StorePipeline.Stored s) {
+    TopicPartition tp = s.bundle().partition();
+    switch (s.outcome()) {
+      case UPLOADED, SPOOLED -> commitAndRemember(Map.of(tp, durable(s)));
+      case NOT_STORED -> {
+        log.warn("{} fits nowhere yet", s.bundle().key());
+        return false;
+      }
+      case CONFLICT -> stopPartition(tp, s.conflict());
+    }
     return true;
+  }
+
+  private OffsetAndMetadata durable(StorePipeline.Stored s) {
+    PendingBundle bundle = s.bundle();
+    (s.outcome() == StorePipeline.Outcome.UPLOADED ? uploaded : spooled).incrementAndGet();
+    entries.addAndGet(bundle.entries());
+    log.info("{} of {} entries ({}) durable ({}) at {}; offset {} to commit", bundle.partition(),
+        bundle.entries(), bundle.reason(), s.outcome(), bundle.key(), bundle.commitOffset());
+    return new OffsetAndMetadata(bundle.commitOffset());
+  }
+
+  private void commitAndRemember(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    if (!offsets.isEmpty()) {
+      commit(offsets);
+      offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+    }
   }
 
   /**

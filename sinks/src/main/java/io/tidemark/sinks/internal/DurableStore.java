@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Makes a bundle durable: in S3 when S3 answers, else in the local spool. Once the spool holds
  * anything, new bundles queue behind it so that S3 receives them in order; {@link #drain} moves
  * the spool to S3, oldest first, when S3 answers again. A fatal S3 failure (credentials, missing
- * bucket) is thrown, never spooled. Confined to the worker thread.
+ * bucket) is thrown, never spooled. Used by one thread, the {@link StorePipeline}'s; only
+ * {@link #consecutiveFailures} and {@link #spoolEmpty} may be read from others.
  */
 public final class DurableStore {
   private static final Logger log = LoggerFactory.getLogger(DurableStore.class);
@@ -38,7 +39,7 @@ public final class DurableStore {
   private final InstantSource clock;
   private final Sleeper sleeper;
   private final Random random = new Random();
-  private int consecutiveFailures;
+  private volatile int consecutiveFailures;
   private Instant nextDrainAt = Instant.MIN;
 
   /** Waits between retries; the worker's clock adapter. */

@@ -1,0 +1,224 @@
+package io.tidemark.sinks.internal;
+
+import io.tidemark.filecache.CorruptSpoolEntryException;
+import io.tidemark.filecache.SpoolFullException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Makes bundles durable on a thread of its own, one at a time in the order they were submitted,
+ * so that the worker thread reads, filters and batches the next entries while a bundle is
+ * written, compressed and uploaded. The {@link DurableStore} (S3, the spool and its drain) is
+ * used by that thread alone.
+ *
+ * <p>Order per partition holds as in a single thread: once a bundle of a partition could not be
+ * stored ({@link Outcome#NOT_STORED}), or met a conflicting object, the bundles of that
+ * partition queued behind it are returned untried, also {@code NOT_STORED}, until
+ * {@link #retry} stores it; so a later offset never becomes durable before an earlier one.
+ *
+ * <p>Memory: bundles in flight hold at most {@code maxInFlightBytes} of entries together (one
+ * bundle always fits); {@link #submit} waits for the oldest to finish while they would hold
+ * more. Results are read by the worker thread, in submission order.
+ */
+public final class StorePipeline implements AutoCloseable {
+  /** What became of a bundle. */
+  public enum Outcome { UPLOADED, SPOOLED, NOT_STORED, CONFLICT }
+
+  /**
+   * A bundle's result.
+   *
+   * @param conflict the error, for {@link Outcome#CONFLICT}; else null
+   */
+  public record Stored(PendingBundle bundle, Outcome outcome, BundleConflictException conflict) {
+  }
+
+  private record InFlight(PendingBundle bundle, Future<Stored> result) {
+  }
+
+  private final DurableStore store;
+  private final long maxInFlightBytes;
+  private final ExecutorService thread;
+  /** Submitted bundles whose results the worker has not read, oldest first. */
+  private final Deque<InFlight> queue = new ArrayDeque<>();
+  /** Partitions whose queued bundles wait behind one not stored. */
+  private final Set<TopicPartition> blocked = ConcurrentHashMap.newKeySet();
+  private final AtomicLong drained = new AtomicLong();
+  private Future<Void> drain;
+
+  public StorePipeline(DurableStore store, long maxInFlightBytes) {
+    this.store = store;
+    this.maxInFlightBytes = maxInFlightBytes;
+    this.thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "tidemark-sink-store");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Queues {@code bundle}, first waiting while the bundles in flight hold too much. */
+  public void submit(PendingBundle bundle) {
+    for (InFlight oldest = oldestUnfinished();
+        oldest != null && unfinishedBytes() + bundle.size() > maxInFlightBytes;
+        oldest = oldestUnfinished()) {
+      await(oldest.result()); // its result stays queued for completed()
+    }
+    queue.addLast(new InFlight(bundle, thread.submit(() -> storeQueued(bundle))));
+  }
+
+  /** The results finished since the last call, in submission order; does not wait. */
+  public List<Stored> completed() {
+    List<Stored> done = new ArrayList<>();
+    while (!queue.isEmpty() && queue.peekFirst().result().isDone()) {
+      done.add(await(queue.pollFirst().result()));
+    }
+    return done;
+  }
+
+  /** Waits for every bundle submitted and returns their results, in submission order. */
+  public List<Stored> awaitAll() {
+    List<Stored> done = new ArrayList<>();
+    while (!queue.isEmpty()) {
+      done.add(await(queue.pollFirst().result()));
+    }
+    return done;
+  }
+
+  /**
+   * Tries {@code bundle} again now (it was {@link Outcome#NOT_STORED}), after everything queued
+   * before it; the worker thread waits for the answer.
+   */
+  public Stored retry(PendingBundle bundle) {
+    return call(() -> {
+      blocked.remove(bundle.partition());
+      return storeNow(bundle);
+    });
+  }
+
+  /** Runs {@code task} on the store thread after everything queued, and waits for it. */
+  private <T> T call(Callable<T> task) {
+    return await(thread.submit(task));
+  }
+
+  /**
+   * Queues a drain of the spool (oldest first, until it is empty or S3 fails) unless one is
+   * queued already; what the previous one met (a corrupt spool entry) is thrown here.
+   */
+  public void drainSoon() {
+    if (drain == null || drain.isDone()) {
+      if (drain != null) {
+        await(drain);
+      }
+      drain = thread.submit(this::drainOnThread);
+    }
+  }
+
+  /** Drains the spool on the store thread and waits. */
+  public void drainNow() {
+    call(this::drainOnThread);
+  }
+
+  /** A partition moved away: what it queued was answered already ({@link #awaitAll}). */
+  public void forget(TopicPartition tp) {
+    blocked.remove(tp);
+  }
+
+  /** Whether a bundle of {@code tp} is queued, storing, or its result not yet read. */
+  public boolean busyWith(TopicPartition tp) {
+    return queue.stream().anyMatch(f -> f.bundle().partition().equals(tp));
+  }
+
+  /** Where a partition's newest durable bundle leaves it ({@link DurableStore#start}); waits. */
+  public PartitionStart start(String keyPrefix) {
+    return call(() -> store.start(keyPrefix));
+  }
+
+  /** Spooled bundles uploaded by drains. */
+  public long drained() {
+    return drained.get();
+  }
+
+  /** Uploads failed in a row, as the store thread last counted. */
+  public int consecutiveFailures() {
+    return store.consecutiveFailures();
+  }
+
+  public boolean spoolEmpty() {
+    return store.spoolEmpty();
+  }
+
+  /** Stops the thread after what is queued; results not read are dropped (never committed). */
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      thread.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Stored storeQueued(PendingBundle bundle) throws InterruptedException {
+    if (blocked.contains(bundle.partition())) {
+      return new Stored(bundle, Outcome.NOT_STORED, null);
+    }
+    return storeNow(bundle);
+  }
+
+  private Stored storeNow(PendingBundle bundle) throws InterruptedException {
+    try {
+      DurableStore.Result r = store.put(bundle.key(), bundle.body());
+      return new Stored(bundle, r == DurableStore.Result.UPLOADED ? Outcome.UPLOADED
+          : Outcome.SPOOLED, null);
+    } catch (SpoolFullException e) {
+      blocked.add(bundle.partition());
+      return new Stored(bundle, Outcome.NOT_STORED, null);
+    } catch (BundleConflictException e) {
+      blocked.add(bundle.partition());
+      return new Stored(bundle, Outcome.CONFLICT, e);
+    }
+  }
+
+  private Void drainOnThread() {
+    try {
+      drained.addAndGet(store.drain());
+    } catch (CorruptSpoolEntryException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return null;
+  }
+
+  private InFlight oldestUnfinished() {
+    return queue.stream().filter(f -> !f.result().isDone()).findFirst().orElse(null);
+  }
+
+  private long unfinishedBytes() {
+    return queue.stream().filter(f -> !f.result().isDone()).mapToLong(f -> f.bundle().size())
+        .sum();
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the store thread", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    }
+  }
+}
