@@ -73,7 +73,11 @@ import org.slf4j.LoggerFactory;
 public final class SinkWorker implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
   private static final Duration WATERMARK_EVERY = Duration.ofSeconds(5);
-  /** Bundles being stored hold at most this share of {@link SinkSettings#maxBufferedBytes()}. */
+  /**
+   * Bundles being stored: at most this many (enough to keep the store thread busy), holding at
+   * most this share of {@link SinkSettings#maxBufferedBytes()}.
+   */
+  private static final int IN_FLIGHT = 4;
   private static final int IN_FLIGHT_SHARE = 4;
 
   private final SinkSettings settings;
@@ -97,7 +101,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     this.settings = settings;
     this.pipeline = new StorePipeline(
         new DurableStore(s3, spool, settings.backoff(), clock, sleeper),
-        settings.maxBufferedBytes() / IN_FLIGHT_SHARE);
+        IN_FLIGHT, settings.maxBufferedBytes() / IN_FLIGHT_SHARE);
     this.bucket = s3;
     this.clock = clock;
     this.planner = settings.planner();

@@ -28,9 +28,11 @@ import org.apache.kafka.common.TopicPartition;
  * partition queued behind it are returned untried, also {@code NOT_STORED}, until
  * {@link #retry} stores it; so a later offset never becomes durable before an earlier one.
  *
- * <p>Memory: bundles in flight hold at most {@code maxInFlightBytes} of entries together (one
- * bundle always fits); {@link #submit} waits for the oldest to finish while they would hold
- * more. Results are read by the worker thread, in submission order.
+ * <p>Memory: at most {@code maxInFlight} bundles are in flight, holding at most
+ * {@code maxInFlightBytes} of entries together (one bundle always goes); {@link #submit} waits
+ * for the oldest to finish while there would be more. A few suffice: they only have to keep the
+ * store thread busy while the worker fills the next. Results are read by the worker thread, in
+ * submission order.
  */
 public final class StorePipeline implements AutoCloseable {
   /** What became of a bundle. */
@@ -48,6 +50,7 @@ public final class StorePipeline implements AutoCloseable {
   }
 
   private final DurableStore store;
+  private final int maxInFlight;
   private final long maxInFlightBytes;
   private final ExecutorService thread;
   /** Submitted bundles whose results the worker has not read, oldest first. */
@@ -57,8 +60,9 @@ public final class StorePipeline implements AutoCloseable {
   private final AtomicLong drained = new AtomicLong();
   private Future<Void> drain;
 
-  public StorePipeline(DurableStore store, long maxInFlightBytes) {
+  public StorePipeline(DurableStore store, int maxInFlight, long maxInFlightBytes) {
     this.store = store;
+    this.maxInFlight = maxInFlight;
     this.maxInFlightBytes = maxInFlightBytes;
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "tidemark-sink-store");
@@ -69,9 +73,8 @@ public final class StorePipeline implements AutoCloseable {
 
   /** Queues {@code bundle}, first waiting while the bundles in flight hold too much. */
   public void submit(PendingBundle bundle) {
-    for (InFlight oldest = oldestUnfinished();
-        oldest != null && unfinishedBytes() + bundle.size() > maxInFlightBytes;
-        oldest = oldestUnfinished()) {
+    for (InFlight oldest = oldestUnfinished(); oldest != null && (unfinished() >= maxInFlight
+        || unfinishedBytes() + bundle.size() > maxInFlightBytes); oldest = oldestUnfinished()) {
       await(oldest.result()); // its result stays queued for completed()
     }
     queue.addLast(new InFlight(bundle, thread.submit(() -> storeQueued(bundle))));
@@ -201,6 +204,10 @@ public final class StorePipeline implements AutoCloseable {
 
   private InFlight oldestUnfinished() {
     return queue.stream().filter(f -> !f.result().isDone()).findFirst().orElse(null);
+  }
+
+  private long unfinished() {
+    return queue.stream().filter(f -> !f.result().isDone()).count();
   }
 
   private long unfinishedBytes() {

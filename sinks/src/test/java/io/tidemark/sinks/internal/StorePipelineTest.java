@@ -53,7 +53,7 @@ class StorePipelineTest {
 
   @Test
   void bundlesAreWrittenAndUploadedOffTheSubmittingThreadInSubmissionOrder() throws Exception {
-    pipeline = pipeline(Spool.open(dir, 1L << 20), 1L << 20);
+    pipeline = pipeline(Spool.open(dir, 1L << 20), 4, 1L << 20);
     PendingBundle a = bundle(P0, 0);
     PendingBundle b = bundle(P1, 0);
     PendingBundle c = bundle(P0, 10);
@@ -81,7 +81,7 @@ class StorePipelineTest {
     PendingBundle behind = bundle(P0, 400);
     PendingBundle other = bundle(P1, 0);
     Spool spool = Spool.open(dir, big.body().length - 1); // room for the small ones only
-    pipeline = pipeline(spool, 1L << 20);
+    pipeline = pipeline(spool, 4, 1L << 20);
     s3.gate.countDown();
     s3.down = true;
 
@@ -105,7 +105,7 @@ class StorePipelineTest {
 
   @Test
   void submitWaitsWhileTheBundlesInFlightHoldTheirBudget() throws Exception {
-    pipeline = pipeline(Spool.open(dir, 1L << 20), 1);
+    pipeline = pipeline(Spool.open(dir, 1L << 20), 4, 1);
     pipeline.submit(bundle(P0, 0)); // one bundle always goes, whatever its size
     Thread submitter = new Thread(() -> pipeline.submit(bundle(P1, 0)));
     submitter.start();
@@ -118,9 +118,24 @@ class StorePipelineTest {
     assertThat(pipeline.awaitAll()).hasSize(2);
   }
 
-  private StorePipeline pipeline(Spool spool, long maxInFlightBytes) {
+  @Test
+  void submitWaitsWhileTheMostBundlesAreInFlight() throws Exception {
+    pipeline = pipeline(Spool.open(dir, 1L << 20), 2, 1L << 20);
+    pipeline.submit(bundle(P0, 0));
+    pipeline.submit(bundle(P0, 10));
+    Thread submitter = new Thread(() -> pipeline.submit(bundle(P0, 20)));
+    submitter.start();
+
+    await().atMost(10, TimeUnit.SECONDS).until(() -> submitter.getState() == Thread.State.WAITING);
+    s3.gate.countDown();
+    submitter.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(submitter.isAlive()).isFalse();
+    assertThat(pipeline.awaitAll()).hasSize(3);
+  }
+
+  private StorePipeline pipeline(Spool spool, int maxInFlight, long maxInFlightBytes) {
     return new StorePipeline(new DurableStore(new S3BundleStore(s3, "bucket"), spool, ONE_TRY,
-        InstantSource.fixed(Instant.EPOCH), d -> { }), maxInFlightBytes);
+        InstantSource.fixed(Instant.EPOCH), d -> { }), maxInFlight, maxInFlightBytes);
   }
 
   private static PendingBundle bundle(TopicPartition tp, long first) {
