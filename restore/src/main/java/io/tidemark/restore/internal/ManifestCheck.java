@@ -15,11 +15,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Checks every loaded table: {@code CHECK TABLE} must find it sound, and read back through the
@@ -35,33 +30,11 @@ public final class ManifestCheck {
       throws SQLException, InterruptedException {
     List<TableManifest> tables = new ArrayList<>(manifest.getTables());
     tables.sort(Comparator.comparingLong(TableManifest::getRows).reversed());
-    ConcurrentLinkedQueue<TableManifest> work = new ConcurrentLinkedQueue<>(tables);
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    ExecutorService pool = Executors.newFixedThreadPool(threads,
-        r -> new Thread(r, "tidemark-check"));
-    try {
-      List<Future<?>> workers = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        workers.add(pool.submit(() -> {
-          try (Connection c = connections.open()) {
-            for (TableManifest t = work.poll(); t != null; t = work.poll()) {
-              check(c, t, fetchRows).ifPresent(problems::add);
-            }
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : workers) {
-        f.get();
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    ConnectionWorkers.run("tidemark-check", threads, connections, tables, c -> t -> {
+      check(c, t, fetchRows).ifPresent(problems::add);
+      return 0;
+    });
     problems.sort(null);
     return problems;
   }

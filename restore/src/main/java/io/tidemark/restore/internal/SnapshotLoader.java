@@ -15,12 +15,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PrimitiveIterator;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -77,7 +71,7 @@ public final class SnapshotLoader {
    */
   public long loadRows(List<String> bundleKeys, java.util.Set<String> loaded,
       java.util.function.LongConsumer onLoaded) throws SQLException, InterruptedException {
-    ConcurrentLinkedQueue<Bundle> work = new ConcurrentLinkedQueue<>();
+    List<Bundle> work = new ArrayList<>();
     long covered = -1;
     for (String key : bundleKeys) {
       if (!loaded.contains(key)) {
@@ -85,54 +79,20 @@ public final class SnapshotLoader {
       }
       covered = Math.max(covered, lastOffsetOf(key));
     }
-    AtomicBoolean failed = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "tidemark-load"));
-    try {
-      List<Future<Long>> results = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        results.add(pool.submit(() -> {
-          try {
-            return loadAll(work, failed, onLoaded);
-          } catch (Exception e) {
-            failed.set(true);
-            throw e;
-          }
-        }));
-      }
-      long rows = 0;
-      for (Future<Long> f : results) {
-        rows += f.get();
-      }
-      return rows;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SQLException sql) {
-        throw sql;
-      }
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    return ConnectionWorkers.run("tidemark-load", threads, connections, work, c -> {
+      LoadPath.skipBinlog(c);
+      c.setAutoCommit(false);
+      RowSink sink = path.open(c);
+      return b -> {
+        long loadedNow = load(c, sink, b);
+        onLoaded.accept(loadedNow);
+        return loadedNow;
+      };
+    });
   }
 
   /** A bundle to load, and the highest offset the bundles before it already cover. */
   private record Bundle(String key, long skipUpTo) {}
-
-  /** One worker: bundles from {@code work} until none is left or another worker failed. */
-  private long loadAll(ConcurrentLinkedQueue<Bundle> work, AtomicBoolean failed,
-      java.util.function.LongConsumer onLoaded) throws SQLException, IOException {
-    try (Connection c = connections.open()) {
-      LoadPath.skipBinlog(c);
-      c.setAutoCommit(false);
-      RowSink sink = path.open(c);
-      long rows = 0;
-      for (Bundle b = work.poll(); b != null && !failed.get(); b = work.poll()) {
-        long loadedNow = load(c, sink, b);
-        onLoaded.accept(loadedNow);
-        rows += loadedNow;
-      }
-      return rows;
-    }
-  }
 
   private long load(Connection c, RowSink sink, Bundle bundle) throws SQLException, IOException {
     try (InputStream in = open.apply(bundle.key());
