@@ -49,16 +49,17 @@ public enum LoadPath {
   }
 
   /**
-   * Turns binary logging off in a load session: a restore target is fresh, and the snapshot
-   * rows in its binlog would only cost time and disk. Needs SUPER or BINLOG ADMIN; without it
-   * the session logs as usual and one line says so.
+   * Turns binary logging off in a restore session (load and replay): a restore target is fresh,
+   * its binlog could never hold the snapshot's rows, and logging them or the replayed changes
+   * would only cost time and disk. Needs SUPER or BINLOG ADMIN; without it the session logs as
+   * usual and one line says so.
    */
   static void skipBinlog(Connection c) {
     try (Statement s = c.createStatement()) {
       s.execute("SET SESSION sql_log_bin = 0");
     } catch (SQLException refused) {
       if (binlogWarned.compareAndSet(false, true)) {
-        log.info("snapshot load keeps binary logging on: the target refused SET sql_log_bin = 0"
+        log.info("restore keeps binary logging on: the target refused SET sql_log_bin = 0"
             + " ({})", refused.getMessage());
       }
     }

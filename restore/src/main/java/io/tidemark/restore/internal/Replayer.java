@@ -21,7 +21,8 @@ import java.util.List;
  * the target in requests of several ({@link EventApplier#add}), inside the group's transaction;
  * no more than one request of them is held in memory, never a whole source transaction. Events
  * at or before {@code from} are skipped: they are in the snapshot, or were applied before an
- * interruption. Stops before the first transaction beyond {@code until}.
+ * interruption. Stops before the first transaction beyond {@code until}. Like the load, replay
+ * writes nothing to the target's binary log ({@link LoadPath#skipBinlog}).
  *
  * <p>Confined to one thread and one connection.
  */
@@ -45,6 +46,7 @@ public final class Replayer {
 
   /** @param resuming whether an interrupted restore continues (its first DDL may be done) */
   public Replayer(Connection c, boolean resuming) throws SQLException {
+    LoadPath.skipBinlog(c);
     this.c = c;
     this.applier = new EventApplier(c);
     this.firstAfterResume = resuming;
