@@ -87,6 +87,9 @@ final class SnapshotBench implements Callable<Integer> {
         toS3(settings, snapshot, results);
       }
       results.put("jvm_cpu_cores", cpu.processCores());
+      // the whole bench JVM: the in-JVM broker and S3 server as well as the pipeline
+      results.put("jvm_heap_peak_mib", PhaseClock.heapPeakMib())
+          .put("jvm_rss_peak_mib", PhaseClock.rssPeakMib());
       cpu.topGroupsMs(6).forEach((group, ms) -> results.put("thread_cpu_ms." + group, ms));
       results.put("kafka_bytes", topicBytes(kafka.bootstrapServers(),
           settings.topics().snapshots()));
