@@ -56,7 +56,8 @@ public enum ConfigKey {
   MAX_BUFFERED("sink.max-buffered", "TIDEMARK_MAX_BUFFERED",
       (SinkSettings.DEFAULT_MAX_BUFFERED_BYTES >> 20) + "MiB",
       "the most all of a worker's batches may hold together in memory; at this, the largest is"
-          + " written at once"),
+          + " written at once. Bundles being written and uploaded (at most 4, on the worker's"
+          + " store thread) hold at most a quarter of it more"),
   SESSION_TIMEOUT("sink.session-timeout", "TIDEMARK_SESSION_TIMEOUT",
       SinkSettings.DEFAULT_SESSION_TIMEOUT.toSeconds() + "s",
       "how long the sink group waits for a worker that stopped answering (killed, cut off)"

@@ -189,8 +189,7 @@ public final class BundleCommitter {
     switch (s.outcome()) {
       case UPLOADED, SPOOLED -> commitAndRemember(Map.of(tp, durable(s)));
       case NOT_STORED -> {
-        log.warn("{} fits nowhere yet", s.bundle().key());
-        return false;
+        return false; // the store thread logged why
       }
       case CONFLICT -> stopPartition(tp, s.conflict());
     }

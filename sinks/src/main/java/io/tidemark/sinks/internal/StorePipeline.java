@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes bundles durable on a thread of its own, one at a time in the order they were submitted,
@@ -35,6 +37,8 @@ import org.apache.kafka.common.TopicPartition;
  * submission order.
  */
 public final class StorePipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StorePipeline.class);
+
   /** What became of a bundle. */
   public enum Outcome { UPLOADED, SPOOLED, NOT_STORED, CONFLICT }
 
@@ -185,6 +189,7 @@ public final class StorePipeline implements AutoCloseable {
       return new Stored(bundle, r == DurableStore.Result.UPLOADED ? Outcome.UPLOADED
           : Outcome.SPOOLED, null);
     } catch (SpoolFullException e) {
+      log.warn("{} fits nowhere yet: {}", bundle.key(), e.getMessage());
       blocked.add(bundle.partition());
       return new Stored(bundle, Outcome.NOT_STORED, null);
     } catch (BundleConflictException e) {
