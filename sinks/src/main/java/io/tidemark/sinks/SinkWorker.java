@@ -113,11 +113,11 @@ public final class SinkWorker implements Runnable, AutoCloseable {
 
   @Override
   public void run() {
-    pipeline.drainNow(); // what an earlier run spooled goes first
-    consumer.subscribe(List.of(settings.topics().changes(), settings.topics().snapshots()),
-        new FlushOnRevoke());
     boolean orderedShutdown = false;
     try {
+      pipeline.drainNow(); // what an earlier run spooled goes first
+      consumer.subscribe(List.of(settings.topics().changes(), settings.topics().snapshots()),
+          new FlushOnRevoke());
       while (!stopping.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(settings.pollTimeout())) {
           accept(r);
@@ -279,12 +279,15 @@ public final class SinkWorker implements Runnable, AutoCloseable {
           flush(tp, b, FlushReason.SHUTDOWN);
         }
       }
-      committer.commitAll();
-      for (TopicPartition tp : partitions) {
-        committer.revoked(tp);
-        watermarks.forget(tp);
-        chainHeads.remove(tp);
-        dedupe.forget(tp.toString());
+      try {
+        committer.commitAll();
+      } finally { // also when that failed: nothing of a partition that moved is committed here
+        for (TopicPartition tp : partitions) {
+          committer.revoked(tp);
+          watermarks.forget(tp);
+          chainHeads.remove(tp);
+          dedupe.forget(tp.toString());
+        }
       }
     }
 

@@ -169,6 +169,7 @@ public final class BundleCommitter {
   /** Commits the durable results (one request for all), holds the rest, in order. */
   private void settle(List<StorePipeline.Stored> results) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    StorePipeline.Stored failed = null;
     for (StorePipeline.Stored s : results) {
       TopicPartition tp = s.bundle().partition();
       if (!committed.containsKey(tp) || stopped.contains(tp)) {
@@ -177,10 +178,22 @@ public final class BundleCommitter {
       switch (s.outcome()) {
         case UPLOADED, SPOOLED -> offsets.put(tp, durable(s));
         case NOT_STORED -> hold(s.bundle());
-        case CONFLICT -> stopPartition(tp, s.conflict());
+        case CONFLICT -> stopPartition(tp, s.error());
+        case FAILED -> {
+          stopPartition(tp, s.error()); // nothing of it after the failed bundle is committed
+          failed = failed == null ? s : failed;
+        }
       }
     }
     commitAndRemember(offsets);
+    if (failed != null) {
+      throw storeFailure(failed);
+    }
+  }
+
+  private static IllegalStateException storeFailure(StorePipeline.Stored s) {
+    return new IllegalStateException("storing " + s.bundle().key() + " failed: "
+        + s.error().getMessage(), s.error());
   }
 
   /** True when done with a retried bundle (durable, or refused for good). */
@@ -191,7 +204,11 @@ public final class BundleCommitter {
       case NOT_STORED -> {
         return false; // the store thread logged why
       }
-      case CONFLICT -> stopPartition(tp, s.conflict());
+      case CONFLICT -> stopPartition(tp, s.error());
+      case FAILED -> {
+        stopPartition(tp, s.error());
+        throw storeFailure(s);
+      }
     }
     return true;
   }
@@ -217,7 +234,7 @@ public final class BundleCommitter {
    * the partition's next owner) meets the same key and the same error, while the other
    * partitions go on.
    */
-  private void stopPartition(TopicPartition tp, BundleConflictException e) {
+  private void stopPartition(TopicPartition tp, Throwable e) {
     log.error("PARTITION {} STOPPED: {}", tp, e.getMessage());
     stopped.add(tp); // its batch was taken into the bundle; later records are ignored
     held.forget(tp);

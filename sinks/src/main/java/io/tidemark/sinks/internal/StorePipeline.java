@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * used by that thread alone.
  *
  * <p>Order per partition holds as in a single thread: once a bundle of a partition could not be
- * stored ({@link Outcome#NOT_STORED}), or met a conflicting object, the bundles of that
+ * stored ({@link Outcome#NOT_STORED}), met a conflicting object or failed, the bundles of that
  * partition queued behind it are returned untried, also {@code NOT_STORED}, until
  * {@link #retry} stores it; so a later offset never becomes durable before an earlier one.
  *
@@ -40,14 +40,19 @@ public final class StorePipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StorePipeline.class);
 
   /** What became of a bundle. */
-  public enum Outcome { UPLOADED, SPOOLED, NOT_STORED, CONFLICT }
+  public enum Outcome {
+    UPLOADED, SPOOLED, NOT_STORED, CONFLICT,
+    /** Storing it threw (a fatal S3 answer, a spool I/O error, ...): its partition must stop. */
+    FAILED
+  }
 
   /**
    * A bundle's result.
    *
-   * @param conflict the error, for {@link Outcome#CONFLICT}; else null
+   * @param error the conflict, for {@link Outcome#CONFLICT}, or what was thrown, for
+   *     {@link Outcome#FAILED}; else null
    */
-  public record Stored(PendingBundle bundle, Outcome outcome, BundleConflictException conflict) {
+  public record Stored(PendingBundle bundle, Outcome outcome, Throwable error) {
   }
 
   private record InFlight(PendingBundle bundle, Future<Stored> result) {
@@ -88,7 +93,8 @@ public final class StorePipeline implements AutoCloseable {
   public List<Stored> completed() {
     List<Stored> done = new ArrayList<>();
     while (!queue.isEmpty() && queue.peekFirst().result().isDone()) {
-      done.add(await(queue.pollFirst().result()));
+      done.add(await(queue.peekFirst().result()));
+      queue.pollFirst();
     }
     return done;
   }
@@ -97,7 +103,8 @@ public final class StorePipeline implements AutoCloseable {
   public List<Stored> awaitAll() {
     List<Stored> done = new ArrayList<>();
     while (!queue.isEmpty()) {
-      done.add(await(queue.pollFirst().result()));
+      done.add(await(queue.peekFirst().result()));
+      queue.pollFirst();
     }
     return done;
   }
@@ -176,14 +183,14 @@ public final class StorePipeline implements AutoCloseable {
     }
   }
 
-  private Stored storeQueued(PendingBundle bundle) throws InterruptedException {
+  private Stored storeQueued(PendingBundle bundle) {
     if (blocked.contains(bundle.partition())) {
       return new Stored(bundle, Outcome.NOT_STORED, null);
     }
     return storeNow(bundle);
   }
 
-  private Stored storeNow(PendingBundle bundle) throws InterruptedException {
+  private Stored storeNow(PendingBundle bundle) {
     try {
       DurableStore.Result r = store.put(bundle.key(), bundle.body());
       return new Stored(bundle, r == DurableStore.Result.UPLOADED ? Outcome.UPLOADED
@@ -195,6 +202,14 @@ public final class StorePipeline implements AutoCloseable {
     } catch (BundleConflictException e) {
       blocked.add(bundle.partition());
       return new Stored(bundle, Outcome.CONFLICT, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      blocked.add(bundle.partition());
+      return new Stored(bundle, Outcome.FAILED, e);
+    } catch (RuntimeException | Error e) {
+      // whatever it was, nothing of this partition after it may become durable before it
+      blocked.add(bundle.partition());
+      return new Stored(bundle, Outcome.FAILED, e);
     }
   }
 

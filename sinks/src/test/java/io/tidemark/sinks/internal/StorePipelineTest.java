@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The store thread against a fake S3 client; the real S3 path is proven by the ITs. */
 class StorePipelineTest {
@@ -119,6 +120,25 @@ class StorePipelineTest {
   }
 
   @Test
+  void aFailedBundleBlocksTheLaterBundlesOfItsPartitionSoNoneOfThemIsCommittedPastIt()
+      throws Exception {
+    pipeline = pipeline(Spool.open(dir, 1L << 20), 4, 1L << 20);
+    PendingBundle failing = bundle(P0, 0);
+    PendingBundle behind = bundle(P0, 10);
+    PendingBundle other = bundle(P1, 0);
+    s3.refused = failing.key(); // a fatal answer: neither retried nor spooled
+    s3.gate.countDown();
+
+    pipeline.submit(failing);
+    pipeline.submit(behind);
+    pipeline.submit(other);
+    assertThat(pipeline.awaitAll()).extracting(StorePipeline.Stored::outcome).containsExactly(
+        StorePipeline.Outcome.FAILED, StorePipeline.Outcome.NOT_STORED,
+        StorePipeline.Outcome.UPLOADED);
+    assertThat(s3.tried).containsExactly(failing.key(), other.key());
+  }
+
+  @Test
   void submitWaitsWhileTheMostBundlesAreInFlight() throws Exception {
     pipeline = pipeline(Spool.open(dir, 1L << 20), 2, 1L << 20);
     pipeline.submit(bundle(P0, 0));
@@ -162,6 +182,7 @@ class StorePipelineTest {
     final List<String> keys = new CopyOnWriteArrayList<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
     volatile boolean down;
+    volatile String refused;
 
     @Override
     public PutObjectResponse putObject(PutObjectRequest request, RequestBody body) {
@@ -173,6 +194,9 @@ class StorePipelineTest {
       tried.add(request.key());
       if (down) {
         throw SdkClientException.create("connection refused (fake)");
+      }
+      if (request.key().equals(refused)) {
+        throw (S3Exception) S3Exception.builder().statusCode(403).message("denied (fake)").build();
       }
       keys.add(request.key());
       threads.add(Thread.currentThread().getName());
