@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The changes replay finds hard, streamed after the snapshot and restored into a fresh server:
  * a primary-key update, two rows swapping a unique value inside one transaction, identical rows
  * in a table without a key, DDL between rows, generated columns, foreign keys and a trigger
- * (whose rows the binlog already carries, so replay must not fire it again).
+ * (whose rows the binlog already carries, so replay must not fire it again), and rows changed
+ * again and again in a table whose changes replay folds to one net change per row.
  */
 class ReplayEdgeCasesIT {
   @RegisterExtension
@@ -43,11 +44,15 @@ class ReplayEdgeCasesIT {
             + " FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE)",
         "CREATE TABLE " + db + ".tally (n INT, note VARCHAR(10))", // no key
         "CREATE TABLE " + db + ".audit (person_id INT, what VARCHAR(10))",
+        // no other unique key, no foreign key, no trigger: replay folds its changes per row
+        "CREATE TABLE " + db + ".ledger (id INT PRIMARY KEY, n INT, note VARCHAR(20), KEY (n))",
         "CREATE TRIGGER " + db + ".person_audit AFTER INSERT ON " + db + ".person"
             + " FOR EACH ROW INSERT INTO " + db + ".audit VALUES (NEW.id, 'insert')",
         "INSERT INTO " + db + ".person (id, email, first, last) VALUES"
             + " (1, 'a@x', 'Ada', 'Lovelace'), (2, 'b@x', 'Bob', 'Builder')",
-        "INSERT INTO " + db + ".tally VALUES (1, 'same'), (1, 'same'), (1, 'same')");
+        "INSERT INTO " + db + ".tally VALUES (1, 'same'), (1, 'same'), (1, 'same')",
+        "INSERT INTO " + db + ".ledger VALUES (1, 1, 'a'), (2, 2, 'b'), (3, 3, 'c'), (4, 4, 'd'),"
+            + " (5, 5, 'e')");
 
     TopicNames topics = ArchiveServices.freshTopics("edges");
     CaptureSettings capture = services.capture(topics, 5421, db, 2);
@@ -58,6 +63,21 @@ class ReplayEdgeCasesIT {
       pipeline.snapshotNow(Duration.ofSeconds(60));
       services.source().execute(
           "UPDATE " + db + ".person SET id = 10 WHERE id = 1", // a primary-key update
+          // the same rows changed again and again, within and across transactions
+          "START TRANSACTION",
+          "UPDATE " + db + ".ledger SET n = n + 10 WHERE id = 1",
+          "UPDATE " + db + ".ledger SET n = n + 10 WHERE id = 1",
+          "DELETE FROM " + db + ".ledger WHERE id = 2",
+          "INSERT INTO " + db + ".ledger VALUES (2, 20, 'again')",
+          "UPDATE " + db + ".ledger SET id = 30 WHERE id = 3",
+          "INSERT INTO " + db + ".ledger VALUES (3, 33, 'key reused')",
+          "INSERT INTO " + db + ".ledger VALUES (40, 40, 'brief')",
+          "DELETE FROM " + db + ".ledger WHERE id = 40",
+          "COMMIT",
+          "INSERT INTO " + db + ".ledger VALUES (50, 50, 'later')",
+          "UPDATE " + db + ".ledger SET note = 'later too' WHERE id = 50",
+          "DELETE FROM " + db + ".ledger WHERE id = 4",
+          "UPDATE " + db + ".ledger SET id = id + 100 WHERE id >= 30 ORDER BY id DESC",
           "START TRANSACTION", // a unique swap through a temporary value, in one transaction
           "UPDATE " + db + ".person SET email = 'tmp@x' WHERE id = 10",
           "UPDATE " + db + ".person SET email = 'a@x' WHERE id = 2",
@@ -81,7 +101,8 @@ class ReplayEdgeCasesIT {
           "COMMIT",
           "SET SESSION foreign_key_checks = 1",
           "ALTER TABLE " + db + ".tally ADD COLUMN extra INT DEFAULT 7",
-          "INSERT INTO " + db + ".tally (n, note, extra) VALUES (2, 'after ddl', 8)");
+          "INSERT INTO " + db + ".tally (n, note, extra) VALUES (2, 'after ddl', 8)",
+          "UPDATE " + db + ".ledger SET note = 'after ddl' WHERE id = 130");
       try (Connection c = services.source().connection()) {
         pipeline.awaitArchived(Pipeline.sourceGtids(c), Duration.ofSeconds(120));
       }

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  * request (a round trip per row is most of replay's time); should the request fail, it is rolled
  * back to a savepoint taken at its start and its changes are applied one by one, which names the
  * failing event and applies a row the source wrote with foreign-key checks off the same way.
+ * Row changes of tables where their order cannot matter ({@link FoldableTables}) skip those
+ * requests: they are folded to one net change per row ({@link FoldedRows}) and written with a
+ * few multi-row statements at {@link #flush}, or earlier once that fold is full.
  * The connection needs {@code allowMultiQueries=true}.
  *
  * <p>Used by one thread with one connection.
@@ -43,6 +46,8 @@ public final class EventApplier {
   private final Connection target;
   private final PacketLimit packetLimit;
   private final GeneratedColumns generated;
+  private final FoldableTables foldable;
+  private final FoldedRows folded = new FoldedRows();
   private final List<RowChange> batch = new ArrayList<>();
   private long batchBytes;
 
@@ -55,6 +60,7 @@ public final class EventApplier {
     this.target = target;
     this.packetLimit = PacketLimit.of(target);
     this.generated = new GeneratedColumns(target);
+    this.foldable = new FoldableTables(target);
   }
 
   /** Session settings for replay: UTC for TIMESTAMP text, no FK checks, exact inserts. */
@@ -90,10 +96,21 @@ public final class EventApplier {
     }
   }
 
-  /** Queues a row change for the next request; a DDL is applied at once, after the queue. */
+  /**
+   * Queues a row change for the next request, or folds it; a DDL is applied at once, after
+   * everything queued and folded.
+   */
   public void add(ChangeEvent e) throws SQLException {
     if (e.getOperation() == Operation.DDL) {
       apply(e);
+      return;
+    }
+    List<String> key = foldable.key(e.getDatabase(), e.getTable());
+    if (!key.isEmpty()) {
+      folded.add(e, key);
+      if (folded.isFull()) {
+        applyFolded();
+      }
       return;
     }
     RowChange change = rowChange(e);
@@ -104,7 +121,7 @@ public final class EventApplier {
     batchBytes += change.size();
   }
 
-  /** Sends the queued row changes. */
+  /** Sends the queued row changes and the folded ones. */
   public void flush() throws SQLException {
     if (batch.size() == 1) {
       run(batch.get(0));
@@ -113,6 +130,14 @@ public final class EventApplier {
     }
     batch.clear();
     batchBytes = 0;
+    applyFolded();
+  }
+
+  /** Folded tables share nothing with the queued rows' tables, so either may go first. */
+  private void applyFolded() throws SQLException {
+    if (!folded.isEmpty()) {
+      folded.apply(target, packetLimit, generated, Math.min(BATCH_BYTES, packetLimit.max()));
+    }
   }
 
   private void sendTogether() throws SQLException {
@@ -209,6 +234,7 @@ public final class EventApplier {
       return; // session state of the source's DDL connection, not a schema change
     }
     generated.forget();
+    foldable.forget();
     try (Statement s = target.createStatement()) {
       if (!e.getDatabase().isEmpty() && !DATABASE_DDL.matcher(ddl).lookingAt()) {
         useIfExists(s, e.getDatabase());

@@ -18,8 +18,9 @@ import java.util.List;
  * resume continues right after the last committed group, and the commit's flush to disk is paid
  * once per group, not once per source transaction. Each DDL goes alone, the group before it
  * committed first and its checkpoint right after it (DDL commits implicitly). Row changes reach
- * the target in requests of several ({@link EventApplier#add}), inside the group's transaction;
- * no more than one request of them is held in memory, never a whole source transaction. Events
+ * the target in requests of several ({@link EventApplier#add}), or folded to one net change per
+ * row where their order cannot matter, inside the group's transaction; no more than one request
+ * and one bounded fold of them are held in memory, never a whole source transaction. Events
  * at or before {@code from} are skipped: they are in the snapshot, or were applied before an
  * interruption. Stops before the first transaction beyond {@code until}. Like the load, replay
  * writes nothing to the target's binary log ({@link LoadPath#skipBinlog}).
