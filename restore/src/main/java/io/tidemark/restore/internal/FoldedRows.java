@@ -6,6 +6,7 @@ import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.Position;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,13 +19,14 @@ import java.util.stream.Collectors;
  * The row changes of foldable tables ({@link FoldableTables}) inside one target transaction,
  * kept as their net effect per primary key: whether the row existed before its first change
  * here, and its image after the last one (none once deleted). {@link #apply} writes them per
- * table as a DELETE of every key that existed and a multi-row INSERT of every final image, the
- * deletes of all tables first: the rows end exactly as if each change had run in order, but the
+ * table with a few multi-row statements: a DELETE of the rows that existed and are gone, an
+ * update in place of the rows that existed and remain (INSERT ... ON DUPLICATE KEY UPDATE), an
+ * INSERT of the new ones. The rows end exactly as if each change had run in order, but the
  * server runs a few statements instead of one per change, and one statement per row change is
  * most of replay's cost there. Nothing is checked less: a change the order makes impossible (an
- * insert of a row that is there, an update or delete of one that is not), a DELETE that finds
- * fewer rows than existed and an INSERT that meets a row already there all mean that the target
- * differs from the source, and replay stops.
+ * insert of a row that is there, an update or delete of one that is not), a DELETE or an update
+ * that finds fewer rows than existed, and an INSERT that meets a row already there all mean that
+ * the target differs from the source, and replay stops.
  *
  * <p>Callers apply once {@link #isFull()}, so memory stays bounded whatever a transaction's
  * size. Not thread-safe.
@@ -35,7 +37,7 @@ final class FoldedRows {
   /** Row image bytes (as sent) held at most before the caller applies them. */
   static final long MAX_BYTES = 4L << 20;
   private static final int KEYS_PER_DELETE = 1000;
-  private static final int ROWS_PER_INSERT = 1000;
+  private static final int ROWS_PER_STATEMENT = 1000;
   private static final int DUPLICATE_KEY = 1062;
 
   private final Map<String, TableRows> tables = new LinkedHashMap<>();
@@ -80,10 +82,9 @@ final class FoldedRows {
       throws SQLException {
     try {
       for (TableRows t : tables.values()) {
-        t.deleteExisting(c);
-      }
-      for (TableRows t : tables.values()) {
-        t.insertFinal(c, limit, generated, budget);
+        t.deleteGone(c);
+        t.write(c, true, limit, generated, budget);
+        t.write(c, false, limit, generated, budget);
       }
     } finally {
       tables.clear();
@@ -92,16 +93,17 @@ final class FoldedRows {
     }
   }
 
-  /** Per table, in first-change order: the keys that existed and the final images. */
-  Map<String, List<List<Long>>> existingKeys() {
+  /** Per table, in first-change order: the keys of the rows that existed and are gone. */
+  Map<String, List<List<Long>>> goneKeys() {
     Map<String, List<List<Long>>> keys = new LinkedHashMap<>();
-    tables.forEach((name, t) -> keys.put(name, t.existing()));
+    tables.forEach((name, t) -> keys.put(name, t.gone()));
     return keys;
   }
 
-  Map<String, List<List<Column>>> finalImages() {
+  /** Per table, the final images of the rows that existed ({@code existed}) or are new. */
+  Map<String, List<List<Column>>> finalImages(boolean existed) {
     Map<String, List<List<Column>>> images = new LinkedHashMap<>();
-    tables.forEach((name, t) -> images.put(name, t.images()));
+    tables.forEach((name, t) -> images.put(name, t.images(existed)));
     return images;
   }
 
@@ -186,17 +188,21 @@ final class FoldedRows {
       n.size = size;
     }
 
-    List<List<Long>> existing() {
-      return byKey.entrySet().stream().filter(en -> en.getValue().existed)
+    /** The keys of the rows that existed and are gone. */
+    List<List<Long>> gone() {
+      return byKey.entrySet().stream()
+          .filter(en -> en.getValue().existed && en.getValue().image == null)
           .map(Map.Entry::getKey).toList();
     }
 
-    List<List<Column>> images() {
-      return byKey.values().stream().filter(n -> n.image != null).map(n -> n.image).toList();
+    /** The final images of the rows that existed before ({@code existed}) or are new. */
+    List<List<Column>> images(boolean existed) {
+      return byKey.values().stream().filter(n -> n.existed == existed && n.image != null)
+          .map(n -> n.image).toList();
     }
 
-    void deleteExisting(Connection c) throws SQLException {
-      List<List<Long>> keys = existing();
+    void deleteGone(Connection c) throws SQLException {
+      List<List<Long>> keys = gone();
       String column = keyColumns.size() == 1 ? keyColumns.get(0)
           : "(" + String.join(", ", keyColumns) + ")";
       String tuple = keyColumns.size() == 1 ? "?"
@@ -214,27 +220,31 @@ final class FoldedRows {
           }
           int deleted = ps.executeUpdate();
           if (deleted != part.size()) {
-            throw diverged("found " + deleted + " of the " + part.size()
-                + " rows they change or delete", null);
+            throw diverged("found " + deleted + " of the " + part.size() + " rows they delete",
+                null);
           }
         }
       }
     }
 
-    void insertFinal(Connection c, PacketLimit limit, GeneratedColumns generated, long budget)
-        throws SQLException {
+    /**
+     * Writes the final images of the rows that existed ({@code existed}: they are updated in
+     * place) or are new (inserted), in multi-row statements of at most {@code budget} bytes.
+     */
+    void write(Connection c, boolean existed, PacketLimit limit, GeneratedColumns generated,
+        long budget) throws SQLException {
       List<List<Column>> statement = new ArrayList<>();
       String head = null;
       long size = 0;
-      for (List<Column> image : images()) {
+      for (List<Column> image : images(existed)) {
         List<Column> row = generated.writable(database, table, image);
         String rowHead = "INSERT INTO " + name() + " (" + row.stream()
             .map(col -> SqlNames.quote(col.getName())).collect(Collectors.joining(", "))
             + ") VALUES ";
         long rowSize = PacketLimit.textSize(placeholders(row), row);
         if (!statement.isEmpty() && (!rowHead.equals(head)
-            || statement.size() == ROWS_PER_INSERT || size + rowSize > budget)) {
-          insert(c, head, statement);
+            || statement.size() == ROWS_PER_STATEMENT || size + rowSize > budget)) {
+          send(c, existed, head, statement);
           statement.clear();
         }
         if (statement.isEmpty()) {
@@ -246,25 +256,56 @@ final class FoldedRows {
         size += rowSize;
       }
       if (!statement.isEmpty()) {
-        insert(c, head, statement);
+        send(c, existed, head, statement);
       }
     }
 
-    private void insert(Connection c, String head, List<List<Column>> statement)
+    private void send(Connection c, boolean existed, String head, List<List<Column>> rows)
         throws SQLException {
-      String sql = head + statement.stream().map(FoldedRows::placeholders)
+      String values = head + rows.stream().map(FoldedRows::placeholders)
           .collect(Collectors.joining(", "));
+      if (!existed) {
+        try (PreparedStatement ps = c.prepareStatement(values)) {
+          bind(ps, rows);
+          ps.executeUpdate();
+        } catch (SQLException ex) {
+          if (ex.getErrorCode() == DUPLICATE_KEY) {
+            throw diverged("insert a row whose key is already there", ex);
+          }
+          throw ex;
+        }
+        return;
+      }
+      // An update in place costs the server about half of a delete and an insert. The row
+      // counts of ON DUPLICATE KEY UPDATE cannot tell a missing row (inserted) from an
+      // unchanged one, so the UPDATE part also counts the rows it found, in a session variable.
+      String first = keyColumns.get(0);
+      String assignments = rows.get(0).stream().map(col -> SqlNames.quote(col.getName()))
+          .filter(col -> !keyColumns.contains(col)).map(col -> col + " = VALUES(" + col + "), ")
+          .collect(Collectors.joining());
+      String sql = "SET @tidemark_found = 0;\n" + values + " ON DUPLICATE KEY UPDATE "
+          + assignments + first + " = " + first + " + 0 * (@tidemark_found := @tidemark_found + 1)"
+          + ";\nSELECT @tidemark_found";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int next = 1;
-        for (List<Column> row : statement) {
-          next = Binding.bind(ps, next, row);
+        bind(ps, rows);
+        ps.execute(); // the SET's count, then the upsert's, then the SELECT's result
+        ps.getMoreResults();
+        ps.getMoreResults();
+        try (ResultSet r = ps.getResultSet()) {
+          r.next();
+          long found = r.getLong(1);
+          if (found != rows.size()) {
+            throw diverged("found " + found + " of the " + rows.size() + " rows they update",
+                null);
+          }
         }
-        ps.executeUpdate();
-      } catch (SQLException ex) {
-        if (ex.getErrorCode() == DUPLICATE_KEY) {
-          throw diverged("insert a row whose key is already there", ex);
-        }
-        throw ex;
+      }
+    }
+
+    private static void bind(PreparedStatement ps, List<List<Column>> rows) throws SQLException {
+      int next = 1;
+      for (List<Column> row : rows) {
+        next = Binding.bind(ps, next, row);
       }
     }
 
