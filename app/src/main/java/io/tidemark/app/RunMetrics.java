@@ -21,10 +21,12 @@ final class RunMetrics implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Pipeline pipeline;
   private volatile long sinkLag = -1;
-  private long lagReadAt = Long.MIN_VALUE;
+  /** When the lag was last read; never compare with a sentinel: nanoTime differences wrap. */
+  private long lagReadAt;
 
   RunMetrics(Pipeline pipeline, long spoolMax) {
     this.pipeline = pipeline;
+    this.lagReadAt = System.nanoTime() - LAG_EVERY.toNanos(); // the first refresh reads it
     Gauge.builder("tidemark_capture_active", this,
         m -> m.pipeline.capture().map(c -> c.state() == CaptureState.ACTIVE ? 1 : 0).orElse(0))
         .description("1 while this process is the source's active capture").register(registry);

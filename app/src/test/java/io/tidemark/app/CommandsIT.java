@@ -172,6 +172,11 @@ class CommandsIT {
       await().atMost(2, TimeUnit.MINUTES).until(() -> gtid.equals(
           get(api, "/status").path("recoverable").path("until_gtid").asText()));
 
+      // every change is durable, so the sink group's lag (read every few seconds) reaches 0
+      await().atMost(1, TimeUnit.MINUTES)
+          .until(() -> get(api, "/status").path("sink_lag_events").asLong() == 0);
+      assertThat(metrics(api)).containsPattern("\\ntidemark_sink_lag_events(\\{[^}]*\\})? 0");
+
       TidemarkCli.Result status = cli.run("status", "--json");
       assertThat(status.code()).as(status.err()).isEqualTo(ExitCodes.OK);
       JsonNode s = StatusApi.JSON.readTree(status.out());
