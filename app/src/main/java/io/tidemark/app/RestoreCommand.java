@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "restore", mixinStandardHelpOptions = true,
     description = {"Restores a snapshot (the latest by default) into a fresh server and replays"
-        + " every change after it in source order, one target transaction per source"
-        + " transaction; to the end of the archive or to a point in time.",
+        + " every change after it in source order, never splitting a source transaction;"
+        + " to the end of the archive or to a point in time.",
         "Progress is checkpointed in the target: after a crash, --resume continues where it"
             + " stopped. Exit 3 when the loaded data differs from the snapshot's manifest."})
 final class RestoreCommand implements Callable<Integer> {
