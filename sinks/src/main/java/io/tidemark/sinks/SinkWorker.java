@@ -130,6 +130,8 @@ public final class SinkWorker implements Runnable, AutoCloseable {
             || batches.get(tp).events() == 0);
         if (!pipeline.spoolEmpty()) {
           pipeline.drainSoon();
+        } else {
+          pipeline.checkDrain(); // the drain that emptied it may have met a corrupt entry
         }
         publishWatermarks();
         if (pipeline.consecutiveFailures() >= settings.maxConsecutiveFailures()) {

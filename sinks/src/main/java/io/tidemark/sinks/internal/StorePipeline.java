@@ -130,11 +130,22 @@ public final class StorePipeline implements AutoCloseable {
    * queued already; what the previous one met (a corrupt spool entry) is thrown here.
    */
   public void drainSoon() {
-    if (drain == null || drain.isDone()) {
-      if (drain != null) {
-        await(drain);
-      }
+    checkDrain();
+    if (drain == null) {
       drain = thread.submit(this::drainOnThread);
+    }
+  }
+
+  /**
+   * Throws what a finished drain met, a corrupt spool entry. The spool moves such an entry
+   * aside, so the spool may be empty by now: a caller that drains only a non-empty spool still
+   * checks here, or the failure would never surface.
+   */
+  public void checkDrain() {
+    if (drain != null && drain.isDone()) {
+      Future<Void> done = drain;
+      drain = null;
+      await(done);
     }
   }
 

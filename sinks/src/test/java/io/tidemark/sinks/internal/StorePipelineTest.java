@@ -1,6 +1,7 @@
 package io.tidemark.sinks.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +15,7 @@ import io.tidemark.schemas.avro.Operation;
 import io.tidemark.sinks.Backoff;
 import io.tidemark.sinks.FlushReason;
 import io.tidemark.sinks.s3.S3BundleStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,6 +153,20 @@ class StorePipelineTest {
     submitter.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(submitter.isAlive()).isFalse();
     assertThat(pipeline.awaitAll()).hasSize(3);
+  }
+
+  @Test
+  void aDrainThatFindsTheSpoolsLastEntryCorruptFailsThoughTheSpoolIsEmptyNow() throws Exception {
+    Spool spool = Spool.open(dir, 1L << 20);
+    Files.write(spool.append("bundles/a", new byte[] {1, 2, 3}).file(), new byte[] {9});
+    pipeline = pipeline(spool, 4, 1L << 20);
+    s3.gate.countDown();
+
+    pipeline.drainSoon(); // the spool moves the damaged entry aside: it is empty afterwards
+    await().atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+        assertThatThrownBy(pipeline::checkDrain).hasMessageContaining("is truncated")
+            .hasMessageContaining("bundles/a"));
+    assertThat(spool.size()).isZero();
   }
 
   private StorePipeline pipeline(Spool spool, int maxInFlight, long maxInFlightBytes) {
