@@ -135,7 +135,7 @@ class ArchiveIntegrityIT {
   }
 
   private static SourcePosition position(long pos) {
-    return new SourcePosition(1, "mysql-bin.000001", pos, 0, null, 1_790_000_000_000L + pos, false);
+    return new SourcePosition(1, "mysql-bin.000001", pos, 0, 0, null, 1_790_000_000_000L + pos, false);
   }
 
   private static RestoreSettings settings(String bucket) {

@@ -105,7 +105,7 @@ class FaultSoakIT {
     run.awaitOutput("tidemark run: all for source", STEP); // past its start-up checks of S3
     services.s3Server().stop();
     long before = load.transactions();
-    await().atMost(STEP).until(() -> load.transactions() > before + 100);
+    await().atMost(STEP).until(() -> wrote(load, before + 100));
     if (spoolDisk != null) { // the spool's disk fills up: intake pauses, nothing is dropped
       run.awaitOutput("NEITHER S3 NOR THE SPOOL CAN TAKE BUNDLES", STEP);
     }
@@ -167,8 +167,16 @@ class FaultSoakIT {
     long transactions = load.transactions();
     await().atMost(STEP).until(() -> {
       keepRunning(cli);
-      return load.failure() != null || load.transactions() > transactions + 200;
+      return wrote(load, transactions + 200);
     });
+  }
+
+  /** Whether the load committed more than {@code transactions}; fails at once if it stopped. */
+  private static boolean wrote(SourceLoad load, long transactions) {
+    if (load.failure() != null) {
+      throw new AssertionError("the source load stopped", load.failure());
+    }
+    return load.transactions() > transactions;
   }
 
   private boolean archiveReaches(String bucket, GtidSet end, TidemarkCli cli) {

@@ -374,7 +374,7 @@ final class SinkBench implements Callable<Integer> {
     }
 
     SourcePosition position() {
-      return new SourcePosition(1, "mysql-bin.000001", pos, 0, "0-1-" + gtid, timestampMs, false);
+      return new SourcePosition(1, "mysql-bin.000001", pos, 0, 0, "0-1-" + gtid, timestampMs, false);
     }
 
     ChangeEvent next() {
@@ -393,7 +393,7 @@ final class SinkBench implements Callable<Integer> {
       String t = "sbtest" + table;
       List<Column> key = List.of(new Column("id", id));
       ChangeEvent.Builder b = ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "mysql-bin.000001", pos, 0, "0-1-" + gtid,
+          .setPosition(new SourcePosition(1, "mysql-bin.000001", pos, 0, 0, "0-1-" + gtid,
               timestampMs, false).toAvro())
           .setTransactionId("0-1-" + gtid).setTransactionOrder(inTxn).setDatabase(DB)
           .setTable(t).setKey(key);

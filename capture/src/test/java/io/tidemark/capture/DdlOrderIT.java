@@ -82,6 +82,44 @@ class DdlOrderIT {
     }
   }
 
+  /**
+   * The row changes of one transaction keep their statement order in replay order, though they
+   * share one commit and spread over partitions: two rows swap a unique value through a
+   * temporary one, a row is deleted and inserted again. MariaDB 11.4 writes the events of a
+   * transaction with no position of their own (end_log_pos 0), so positions must come from the
+   * stream itself.
+   */
+  @Test
+  void theChangesOfOneTransactionKeepTheirStatementOrder() throws Exception {
+    String db = source.createDatabase("txorder");
+    String t = db + ".t";
+    source.execute("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, a VARCHAR(20) NOT NULL UNIQUE)");
+    TopicNames topics = TestSources.uniqueTopics("txorder");
+
+    try (ChangeTopicReader topic = new ChangeTopicReader(kafka.bootstrapServers(), topics.changes());
+        Capture capture = Capture.start(TestSources.settings(topics, source, db, kafka, 3))) {
+      await().atMost(WAIT).until(() -> topic.readAll().stream().anyMatch(
+          e -> e.getDdl() != null && e.getDdl().startsWith("CREATE TABLE")));
+      source.execute("INSERT INTO " + t + " VALUES (1, 'x'), (2, 'y'), (3, 'z')",
+          "START TRANSACTION",
+          "UPDATE " + t + " SET a = 'tmp' WHERE id = 1",
+          "UPDATE " + t + " SET a = 'x' WHERE id = 2",
+          "UPDATE " + t + " SET a = 'y' WHERE id = 1",
+          "DELETE FROM " + t + " WHERE id = 3",
+          "INSERT INTO " + t + " VALUES (3, 'z'), (4, 'w')",
+          "COMMIT");
+      await().atMost(WAIT).until(() -> streamed(topic.entries(), db).size(), n -> n >= 9);
+      assertThat(capture.failure()).isEmpty();
+    }
+    try (ChangeTopicReader topic = new ChangeTopicReader(kafka.bootstrapServers(), topics.changes())) {
+      assertThat(inReplayOrder(streamed(topic.entries(), db)))
+          .extracting(e -> label(e) + (e.getAfter() == null ? "" : " " + after(e))).containsExactly(
+              "INSERT 1 [id=1, a=x]", "INSERT 2 [id=2, a=y]", "INSERT 3 [id=3, a=z]",
+              "UPDATE 1 [id=1, a=tmp]", "UPDATE 2 [id=2, a=x]", "UPDATE 1 [id=1, a=y]",
+              "DELETE 3", "INSERT 3 [id=3, a=z]", "INSERT 4 [id=4, a=w]");
+    }
+  }
+
   /** Source order: strictly increasing positions, so no DDL ties with a row. */
   private static List<ChangeEvent> inReplayOrder(List<Entry> entries) {
     List<ChangeEvent> sorted = entries.stream().map(Entry::event).sorted(EventOrder.REPLAY)

@@ -67,9 +67,9 @@ public final class Deduplicator {
   }
 
   private static Identity identity(SourcePosition p) {
-    return new Identity(p.serverId(), p.file(), p.pos(), p.row());
+    return new Identity(p.serverId(), p.file(), p.pos(), p.event(), p.row());
   }
 
   /** A source event's identity: where it is in the source's binlog. */
-  private record Identity(long serverId, String file, long pos, int row) {}
+  private record Identity(long serverId, String file, long pos, long event, int row) {}
 }

@@ -70,7 +70,7 @@ class DeduplicatorTest {
 
   private static ChangeEvent event(long pos, boolean snapshot) {
     return ChangeEvent.newBuilder()
-        .setPosition(new SourcePosition(1, "mysql-bin.000001", pos, 0, null, 0, snapshot).toAvro())
+        .setPosition(new SourcePosition(1, "mysql-bin.000001", pos, 0, 0, null, 0, snapshot).toAvro())
         .setDatabase("db").setTable("t").setOperation(snapshot ? Operation.DDL : Operation.INSERT)
         .build();
   }

@@ -87,6 +87,6 @@ class BundleChainTest {
   }
 
   private static SourcePosition position(long pos) {
-    return new SourcePosition(1, "bin.000001", pos, 0, null, 0, false);
+    return new SourcePosition(1, "bin.000001", pos, 0, 0, null, 0, false);
   }
 }

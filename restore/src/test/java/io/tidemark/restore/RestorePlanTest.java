@@ -70,7 +70,7 @@ class RestorePlanTest {
   }
 
   private static SourcePosition position(long seconds, String gtid) {
-    return new SourcePosition(1, "mysql-bin.000001", 4 + seconds, 0, gtid,
+    return new SourcePosition(1, "mysql-bin.000001", 4 + seconds, 0, 0, gtid,
         T0.plusSeconds(seconds).toEpochMilli(), false);
   }
 }

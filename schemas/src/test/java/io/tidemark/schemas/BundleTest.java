@@ -180,7 +180,7 @@ class BundleTest {
           new Column("b", ByteBuffer.wrap(new byte[] {0, (byte) i, (byte) 0xff})),
           new Column("n", null));
       events.add(ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "mysql-bin.000001", i, 0, "0-1-" + i, 1_000L * i, false).toAvro())
+          .setPosition(new SourcePosition(1, "mysql-bin.000001", i, 0, 0, "0-1-" + i, 1_000L * i, false).toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT)
           .setKey(List.of(row.get(0))).setAfter(row).build());
     }

@@ -20,7 +20,7 @@ class KafkaCodecTest {
     RandomRows rows = new RandomRows(11);
     for (int i = 0; i < 2000; i++) {
       ChangeEvent e = ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "mysql-bin.000002", i, i % 3, "0-1-" + i, 7L * i, false).toAvro())
+          .setPosition(new SourcePosition(1, "mysql-bin.000002", i, 0, i % 3, "0-1-" + i, 7L * i, false).toAvro())
           .setTransactionId(i % 5 == 0 ? null : "0-1-" + i).setTransactionOrder(i % 4)
           .setDatabase("db").setTable(i % 7 == 0 ? null : "t").setOperation(Operation.UPDATE)
           .setKey(i % 2 == 0 ? null : List.of(new Column("id", (long) i)))
@@ -54,7 +54,7 @@ class KafkaCodecTest {
     List<ChangeEvent> events = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       ChangeEvent e = ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "b.000001", 100 + i, 0, "0-1-" + i, 0, false).toAvro())
+          .setPosition(new SourcePosition(1, "b.000001", 100 + i, 0, 0, "0-1-" + i, 0, false).toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT)
           .setAfter(rows.row()).build();
       events.add(e);
@@ -76,7 +76,7 @@ class KafkaCodecTest {
   }
 
   private static byte[] snapshotRow() {
-    return new SnapshotRowEncoder("s", new SourcePosition(1, "b.000001", 4, 0, null, 0, true)
+    return new SnapshotRowEncoder("s", new SourcePosition(1, "b.000001", 4, 0, 0, null, 0, true)
         .toAvro(), "d", "t", 0).encode(List.of(), new RowChecksum());
   }
 }

@@ -14,7 +14,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class SnapshotRowEncoderTest {
-  private static final Position AT = new SourcePosition(5, "mysql-bin.000003", 4711, 0, "0-5-99", 1_700_000_000_000L, true)
+  private static final Position AT = new SourcePosition(5, "mysql-bin.000003", 4711, 0, 0, "0-5-99", 1_700_000_000_000L, true)
       .toAvro();
 
   @Test

@@ -50,7 +50,7 @@ class SourcePositionTest {
     Random random = new Random(SEED + 1);
     for (int i = 0; i < 500; i++) {
       SourcePosition p = new SourcePosition(random.nextInt(1 << 20), "bin." + random.nextInt(99999),
-          random.nextLong() & Long.MAX_VALUE, random.nextInt(1000),
+          random.nextLong() & Long.MAX_VALUE, 0, random.nextInt(1000),
           random.nextBoolean() ? null : "0-1-" + random.nextInt(), random.nextLong(),
           random.nextBoolean());
       assertThat(SourcePosition.parse(p.format())).isEqualTo(p);
@@ -67,6 +67,6 @@ class SourcePositionTest {
   }
 
   static SourcePosition pos(String file, long pos, int row, boolean snapshot) {
-    return new SourcePosition(1, file, pos, row, null, 0, snapshot);
+    return new SourcePosition(1, file, pos, 0, row, null, 0, snapshot);
   }
 }

@@ -179,7 +179,7 @@ class SinkConflictIT {
     List<ChangeEvent> events = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       events.add(ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "bin.000001", firstPosition + i, 0, null, 0, false)
+          .setPosition(new SourcePosition(1, "bin.000001", firstPosition + i, 0, 0, null, 0, false)
               .toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT)
           .setAfter(List.of(new Column("note", note + i))).build());

@@ -200,7 +200,7 @@ class SpoolDiskFullIT {
           note[j] = (byte) ('!' + random.nextInt(90));
         }
         ChangeEvent e = ChangeEvent.newBuilder()
-            .setPosition(new SourcePosition(1, "bin.000001", 1000 + produced.size(), 0, null, 0,
+            .setPosition(new SourcePosition(1, "bin.000001", 1000 + produced.size(), 0, 0, null, 0,
                 false).toAvro())
             .setDatabase("db").setTable("t").setOperation(Operation.INSERT)
             .setAfter(List.of(new Column("note", new String(note, StandardCharsets.US_ASCII))))

@@ -15,7 +15,9 @@ import java.util.stream.Stream;
  * <p>{@link #locate()} looks, in this order, at:
  * <ol>
  *   <li>the environment variable {@value #MARIADBD_ENV}, the path of a {@code mariadbd}; its
- *       base directory is the parent of the directory holding it;</li>
+ *       base directory is the parent of the directory holding it; the value {@value #BUNDLED}
+ *       skips to the bundled binaries, so a build can test them on a machine that has a server
+ *       of its own;</li>
  *   <li>a {@code mariadbd} on the {@code PATH} (the base directory is found the same way, so
  *       {@code /usr/sbin/mariadbd} gives {@code /usr});</li>
  *   <li>the MariaDB {@value MariaDbJarExtractor#VERSION} binaries of the class-path artifact
@@ -38,6 +40,9 @@ public record MariaDbBinaries(Path baseDir, Path mariadbd, Path installDb, Path 
     /** Environment variable naming a {@code mariadbd} to use instead of the bundled one. */
     public static final String MARIADBD_ENV = "TIDEMARK_MARIADBD";
 
+    /** The value of {@value #MARIADBD_ENV} that chooses the bundled binaries. */
+    public static final String BUNDLED = "bundled";
+
     private static MariaDbBinaries located;
 
     /**
@@ -55,6 +60,9 @@ public record MariaDbBinaries(Path baseDir, Path mariadbd, Path installDb, Path 
 
     private static MariaDbBinaries resolve() {
         String fromEnv = System.getenv(MARIADBD_ENV);
+        if (BUNDLED.equals(fromEnv)) {
+            return bundled();
+        }
         if (fromEnv != null && !fromEnv.isBlank()) {
             Path mariadbd = Path.of(fromEnv).toAbsolutePath();
             if (!Files.isExecutable(mariadbd)) {
@@ -66,8 +74,11 @@ public record MariaDbBinaries(Path baseDir, Path mariadbd, Path installDb, Path 
         if (onPath.isPresent()) {
             return around(onPath.get().toAbsolutePath());
         }
-        Path baseDir = MariaDbJarExtractor.extract();
-        return around(baseDir.resolve("bin").resolve("mariadbd"));
+        return bundled();
+    }
+
+    private static MariaDbBinaries bundled() {
+        return around(MariaDbJarExtractor.extract().resolve("bin").resolve("mariadbd"));
     }
 
     private static MariaDbBinaries around(Path mariadbd) {

@@ -124,7 +124,7 @@ public final class ConsistentView implements AutoCloseable {
         if (!r.next()) {
           throw new SQLException("the source has no binary log; start it with --log-bin");
         }
-        return new SourcePosition(serverId, r.getString(1), r.getLong(2), 0,
+        return new SourcePosition(serverId, r.getString(1), r.getLong(2), 0, 0,
             gtid == null || gtid.isEmpty() ? null : gtid, nowMs, true);
       }
     }

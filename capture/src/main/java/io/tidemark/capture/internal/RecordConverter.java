@@ -46,7 +46,7 @@ public final class RecordConverter {
         ? null : value.getStruct("transaction");
     boolean insertHalf = record.headers().lastWithName(OLD_KEY_HEADER) != null;
     return Optional.of(ChangeEvent.newBuilder()
-        .setPosition(position(source, insertHalf).toAvro())
+        .setPosition(position(source, eventInTransaction(record), insertHalf).toAvro())
         .setTransactionId(transaction == null ? null : transaction.getString("id"))
         .setTransactionOrder(transaction == null ? 0 : transaction.getInt64("total_order"))
         .setDatabase(source.getString("db"))
@@ -62,7 +62,7 @@ public final class RecordConverter {
     Struct source = value.getStruct("source");
     String table = source.getString("table");
     return ChangeEvent.newBuilder()
-        .setPosition(position(source, false).toAvro())
+        .setPosition(position(source, 0, false).toAvro())
         .setDatabase(value.getString("databaseName"))
         .setTable(table == null || table.isEmpty() ? null : table)
         .setOperation(Operation.DDL)
@@ -82,17 +82,20 @@ public final class RecordConverter {
     }
     Object gtids = offset.get("gtids");
     Object seconds = offset.get("ts_sec");
-    return Optional.of(new SourcePosition(0, file, pos.longValue(), 0,
+    return Optional.of(new SourcePosition(0, file, pos.longValue(), 0, 0,
         gtids == null ? null : gtids.toString(),
         seconds instanceof Number n ? n.longValue() * 1000 : 0, false));
   }
 
   /**
-   * The event's position. Its row is 2 × the row's index inside its binlog event, plus 1 for the
-   * insert half of a primary-key update, so the two halves of such an update are distinct events
-   * in replay order (delete, then insert) and dedupe never mistakes one for the other.
+   * The event's position. Its event is the index of its binlog event inside its transaction, which
+   * orders the changes of one transaction where the byte position cannot (MariaDB 11.4 gives them
+   * all the transaction's start). Its row is 2 × the row's index inside its binlog event, plus 1
+   * for the insert half of a primary-key update, so the two halves of such an update are distinct
+   * events in replay order (delete, then insert) and dedupe never mistakes one for the other.
    */
-  static SourcePosition position(Struct source, boolean insertHalfOfKeyChange) {
+  static SourcePosition position(Struct source, long eventInTransaction,
+      boolean insertHalfOfKeyChange) {
     Object snapshot = source.get("snapshot");
     Integer index = source.getInt32("row");
     int row = 2 * (index == null ? 0 : index) + (insertHalfOfKeyChange ? 1 : 0);
@@ -101,10 +104,21 @@ public final class RecordConverter {
         serverId == null ? 0 : serverId,
         source.getString("file"),
         source.getInt64("pos"),
+        eventInTransaction,
         row,
         source.schema().field("gtid") == null ? null : source.getString("gtid"),
         source.getInt64("ts_ms"),
         snapshot != null && !"false".equals(snapshot.toString()));
+  }
+
+  /**
+   * The connector's count of the transaction's events before this record's (its offset's
+   * {@code event}, what it skips when it resumes at the transaction's start), so it is the same
+   * when the event is read again after a restart.
+   */
+  private static long eventInTransaction(SourceRecord record) {
+    Map<String, ?> offset = record.sourceOffset();
+    return offset != null && offset.get("event") instanceof Number n ? n.longValue() : 0;
   }
 
   private static Operation operation(String op) {

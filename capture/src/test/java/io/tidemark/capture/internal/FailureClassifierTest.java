@@ -20,7 +20,7 @@ class FailureClassifierTest {
   private static final String PURGED = "Could not find GTID state requested by slave in any binlog"
       + " files. Probably the slave state is too old and required binlog files have been purged.";
   private static final SourcePosition AT =
-      new SourcePosition(0, "mysql-bin.000001", 1292, 0, "0-1-5", 0, false);
+      new SourcePosition(0, "mysql-bin.000001", 1292, 0, 0, "0-1-5", 0, false);
 
   /** The engine's errors, as Debezium 3.5.0 builds them, and what they mean. */
   static Stream<Arguments> errors() {

@@ -25,8 +25,9 @@ class RecordConverterTest {
   private static final Schema VALUE = SchemaBuilder.struct().field("op", Schema.STRING_SCHEMA)
       .field("before", ROW).field("after", ROW).field("source", SOURCE).build();
 
-  private static SourceRecord record(String op, int rowIndex, Integer before, Integer after,
-      String header) {
+  /** A row change at binlog position 4000, the position MariaDB 11.4 gives a whole transaction. */
+  private static SourceRecord record(String op, long event, int rowIndex, Integer before,
+      Integer after, String header) {
     Struct source = new Struct(SOURCE).put("server_id", 1L).put("file", "bin.000003")
         .put("pos", 4000L).put("row", rowIndex).put("gtid", "0-1-9").put("ts_ms", 1000L)
         .put("db", "shop").put("table", "t");
@@ -37,7 +38,8 @@ class RecordConverterTest {
     if (header != null) {
       headers.addString(header, "{}");
     }
-    return new SourceRecord(Map.of(), Map.of(), "t", null, null, null, VALUE, value, null,
+    return new SourceRecord(Map.of(), Map.of("pos", 4000L, "event", event, "row", rowIndex + 1),
+        "t", null, null, null, VALUE, value, null,
         headers);
   }
 
@@ -48,19 +50,28 @@ class RecordConverterTest {
 
   @Test
   void theTwoHalvesOfAPrimaryKeyUpdateAreDistinctEventsDeleteFirst() {
-    SourcePosition delete = position(record("d", 2, 1, null, "__debezium.newkey"));
-    SourcePosition insert = position(record("c", 2, null, 10, RecordConverter.OLD_KEY_HEADER));
+    SourcePosition delete = position(record("d", 2, 2, 1, null, "__debezium.newkey"));
+    SourcePosition insert = position(record("c", 2, 2, null, 10, RecordConverter.OLD_KEY_HEADER));
     assertThat(insert).isNotEqualTo(delete);
     assertThat(delete).isLessThan(insert);
-    assertThat(position(record("u", 3, 5, 5, null))).as("the next row of the event")
+    assertThat(position(record("u", 2, 3, 5, 5, null))).as("the next row of the event")
         .isGreaterThan(insert);
   }
 
   @Test
+  void changesOfOneTransactionAtOneBytePositionAreOrderedByTheirEvent() {
+    SourcePosition first = position(record("u", 2, 0, 1, 1, null));
+    SourcePosition second = position(record("u", 4, 0, 2, 2, null));
+    assertThat(first.pos()).isEqualTo(second.pos());
+    assertThat(first).isLessThan(second);
+    assertThat(second.event()).isEqualTo(4);
+  }
+
+  @Test
   void rowsKeepTheirOrderInsideABinlogEvent() {
-    assertThat(position(record("c", 0, null, 1, null)).row()).isZero();
-    assertThat(position(record("c", 1, null, 2, null)).row()).isEqualTo(2);
-    assertThat(RecordConverter.convert(record("u", 0, 1, 1, null)).orElseThrow().getOperation())
+    assertThat(position(record("c", 2, 0, null, 1, null)).row()).isZero();
+    assertThat(position(record("c", 2, 1, null, 2, null)).row()).isEqualTo(2);
+    assertThat(RecordConverter.convert(record("u", 2, 0, 1, 1, null)).orElseThrow().getOperation())
         .isEqualTo(Operation.UPDATE);
   }
 }

@@ -76,7 +76,7 @@ class FoldedRowsTest {
 
   private void add(Operation op, List<Column> before, List<Column> after) {
     folded.add(ChangeEvent.newBuilder()
-        .setPosition(new SourcePosition(1, "bin.000001", ++pos, 0, null, 0, false).toAvro())
+        .setPosition(new SourcePosition(1, "bin.000001", ++pos, 0, 0, null, 0, false).toAvro())
         .setDatabase("db").setTable("t").setOperation(op).setBefore(before).setAfter(after)
         .build(), KEY);
   }

@@ -75,7 +75,7 @@ class MergedEventsTest {
     BundleWriter<ChangeEvent> w = new BundleWriter<>(BundleContent.CHANGES, "t", partition);
     for (int i = 0; i < offsets.length; i++) {
       w.add(offsets[i], ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "bin.000001", positions[i], 0, null, 0, false).toAvro())
+          .setPosition(new SourcePosition(1, "bin.000001", positions[i], 0, 0, null, 0, false).toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT).build());
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -52,7 +52,7 @@ class DurableStoreTest {
     BundleWriter<ChangeEvent> w = new BundleWriter<>(BundleContent.CHANGES, "t", 0);
     for (long offset = first; offset < first + 10; offset++) {
       w.add(offset, ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "bin.000001", positions + offset, 0, null, 0, false)
+          .setPosition(new SourcePosition(1, "bin.000001", positions + offset, 0, 0, null, 0, false)
               .toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT).build());
     }

@@ -183,7 +183,7 @@ class StorePipelineTest {
         tp.partition());
     for (long offset = first; offset < first + events; offset++) {
       ChangeEvent e = ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "bin.000001", 4 + offset, 0, null, 0, false).toAvro())
+          .setPosition(new SourcePosition(1, "bin.000001", 4 + offset, 0, 0, null, 0, false).toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT).build();
       batch.add(offset, e, KafkaCodec.CHANGES.datum(KafkaCodec.CHANGES.serialize(e)), null,
           Instant.EPOCH);

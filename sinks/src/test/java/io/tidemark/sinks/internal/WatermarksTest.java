@@ -19,7 +19,7 @@ class WatermarksTest {
   private final Watermarks marks = new Watermarks(Duration.ofSeconds(5));
 
   private static SourcePosition at(long pos) {
-    return new SourcePosition(0, "bin.000001", pos, 0, "0-1-" + pos, 0, false);
+    return new SourcePosition(0, "bin.000001", pos, 0, 0, "0-1-" + pos, 0, false);
   }
 
   private void advance(long committed, boolean spoolEmpty, Instant now) {

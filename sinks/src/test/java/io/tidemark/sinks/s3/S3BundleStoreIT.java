@@ -100,7 +100,7 @@ class S3BundleStoreIT {
       byte[] blob = new byte[bytesEach];
       random.nextBytes(blob);
       w.add(i, ChangeEvent.newBuilder()
-          .setPosition(new SourcePosition(1, "bin.000001", 4 + i, 0, null, 0, false).toAvro())
+          .setPosition(new SourcePosition(1, "bin.000001", 4 + i, 0, 0, null, 0, false).toAvro())
           .setDatabase("db").setTable("t").setOperation(Operation.INSERT)
           .setAfter(List.of(new Column("b", ByteBuffer.wrap(blob)))).build());
     }
