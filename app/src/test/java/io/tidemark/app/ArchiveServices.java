@@ -3,9 +3,12 @@ package io.tidemark.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.capture.CaptureSettings;
+import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.Restore;
 import io.tidemark.restore.RestoreSettings;
 import io.tidemark.restore.TableChecksums;
+import io.tidemark.schemas.GtidSet;
+import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.SinkSettings;
 import io.tidemark.testkit.KafkaBroker;
@@ -15,12 +18,14 @@ import io.tidemark.testkit.Services;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The services an archive integration test runs against, started once per test class and
@@ -184,6 +189,23 @@ final class ArchiveServices implements BeforeAllCallback, AfterAllCallback {
       throws SQLException, InterruptedException {
     return new Restore(new RestoreSettings(bucket, "repo", null,
         new RestoreSettings.Target("127.0.0.1", server.port(), "root", ""), 2), s3).run();
+  }
+
+  /**
+   * Whether each of the {@code partitions} partitions of repository {@code repo} in
+   * {@code bucket} reaches past every transaction of {@code gtids}. S3Proxy's store does not
+   * replace an object atomically: a watermark a look listed was once read back as missing while
+   * the sink replaced it (S3 itself replaces atomically), so such a look answers "not yet".
+   */
+  boolean archiveReaches(String bucket, String repo, int partitions, GtidSet gtids) {
+    List<SourcePosition> reach;
+    try {
+      reach = BundleCatalog.read(s3, bucket, repo).newestPositions(s3);
+    } catch (NoSuchKeyException e) {
+      return false;
+    }
+    return reach.size() == partitions && reach.stream().min(Comparator.naturalOrder())
+        .map(p -> p.gtid() != null && GtidSet.parse(p.gtid()).covers(gtids)).orElse(false);
   }
 
   /** Asserts that {@code db} has the same CHECKSUM TABLE values on {@code server} as on source. */

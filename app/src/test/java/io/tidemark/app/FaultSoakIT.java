@@ -3,23 +3,21 @@ package io.tidemark.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tidemark.restore.BundleCatalog;
 import io.tidemark.restore.SnapshotCatalog;
 import io.tidemark.restore.TableChecksums;
 import io.tidemark.restore.TableChecksums.TableSum;
 import io.tidemark.schemas.GtidSet;
-import io.tidemark.schemas.SourcePosition;
 import io.tidemark.testkit.JavaProcess;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.SmallDisk;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -104,8 +102,7 @@ class FaultSoakIT {
     services.source().execute("ALTER TABLE " + db + ".item ADD COLUMN extra INT DEFAULT 7");
     run.awaitOutput("tidemark run: all for source", STEP); // past its start-up checks of S3
     services.s3Server().stop();
-    long before = load.transactions();
-    await().atMost(STEP).until(() -> wrote(load, before + 100));
+    awaitLoad(load, 100, () -> { });
     if (spoolDisk != null) { // the spool's disk fills up: intake pauses, nothing is dropped
       run.awaitOutput("NEITHER S3 NOR THE SPOOL CAN TAKE BUNDLES", STEP);
     }
@@ -121,7 +118,10 @@ class FaultSoakIT {
     writing.get();
     assertThat(load.failure()).isNull();
     GtidSet end = gtids();
-    await().atMost(STEP).until(() -> archiveReaches(bucket, end, cli));
+    await().atMost(STEP).until(() -> {
+      keepRunning(cli);
+      return services.archiveReaches(bucket, "prod", 3, end);
+    });
     assertThat(run.stop(Duration.ofMinutes(2))).as("ordered stop").isEqualTo(ExitCodes.OK);
 
     Map<String, TableSum> atEnd = sums(services.source(), db);
@@ -164,27 +164,31 @@ class FaultSoakIT {
 
   /** Waits until the load wrote more, restarting run if a fault ended it. */
   private void progress(SourceLoad load, TidemarkCli cli) {
-    long transactions = load.transactions();
-    await().atMost(STEP).until(() -> {
-      keepRunning(cli);
-      return wrote(load, transactions + 200);
-    });
+    awaitLoad(load, 200, () -> keepRunning(cli));
   }
 
-  /** Whether the load committed more than {@code transactions}; fails at once if it stopped. */
-  private static boolean wrote(SourceLoad load, long transactions) {
-    if (load.failure() != null) {
-      throw new AssertionError("the source load stopped", load.failure());
+  /**
+   * Waits until the load committed {@code more} transactions, doing {@code meanwhile} at each
+   * look; fails at once with the cause if the load stopped, and with what the source's sessions
+   * were doing if it stalled.
+   */
+  private void awaitLoad(SourceLoad load, long more, Runnable meanwhile) {
+    long from = load.transactions();
+    try {
+      await().atMost(STEP).until(() -> {
+        meanwhile.run();
+        if (load.failure() != null) {
+          throw new AssertionError("the source load stopped", load.failure());
+        }
+        return load.transactions() >= from + more;
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the source load committed " + (load.transactions() - from)
+          + " of " + more + " transactions in " + STEP + "; the source's sessions: "
+          + services.source().queryValue("SELECT GROUP_CONCAT(CONCAT_WS(' ', id, user, command,"
+              + " time, state, LEFT(info, 100)) SEPARATOR ' | ') FROM"
+              + " information_schema.processlist"), e);
     }
-    return load.transactions() > transactions;
-  }
-
-  private boolean archiveReaches(String bucket, GtidSet end, TidemarkCli cli) {
-    keepRunning(cli);
-    List<SourcePosition> reach = BundleCatalog.read(services.s3(), bucket, "prod")
-        .newestPositions(services.s3());
-    return reach.size() == 3 && reach.stream().min(Comparator.naturalOrder())
-        .map(p -> p.gtid() != null && GtidSet.parse(p.gtid()).covers(end)).orElse(false);
   }
 
   /** As a supervisor would: a fault may have ended the process; start it again. */

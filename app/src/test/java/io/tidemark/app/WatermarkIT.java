@@ -3,15 +3,11 @@ package io.tidemark.app;
 import static org.awaitility.Awaitility.await;
 
 import io.tidemark.capture.SnapshotSettings;
-import io.tidemark.restore.BundleCatalog;
 import io.tidemark.schemas.GtidSet;
-import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.sinks.FlushPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,12 +41,8 @@ class WatermarkIT {
         services.source().execute("UPDATE " + db + ".one SET n = " + i + " WHERE id = 1");
       }
       GtidSet last = GtidSet.parse(services.source().queryValue("SELECT @@gtid_binlog_pos"));
-      await().atMost(90, TimeUnit.SECONDS).until(() -> {
-        List<SourcePosition> reach =
-            BundleCatalog.read(services.s3(), bucket, "repo").newestPositions(services.s3());
-        return reach.size() == 4 && reach.stream().min(Comparator.naturalOrder())
-            .map(p -> p.gtid() != null && GtidSet.parse(p.gtid()).covers(last)).orElse(false);
-      });
+      await().atMost(90, TimeUnit.SECONDS)
+          .until(() -> services.archiveReaches(bucket, "repo", 4, last));
     }
   }
 }
