@@ -10,6 +10,9 @@ import io.tidemark.schemas.GtidSet;
 import io.tidemark.testkit.JavaProcess;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.SmallDisk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -184,10 +187,19 @@ class FaultSoakIT {
       });
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("the source load committed " + (load.transactions() - from)
-          + " of " + more + " transactions in " + STEP + "; the source's sessions: "
+          + " of " + more + " transactions in " + STEP + "; " + usableMiB(work)
+          + " MiB free for the test's files; the source's sessions: "
           + services.source().queryValue("SELECT GROUP_CONCAT(CONCAT_WS(' ', id, user, command,"
               + " time, state, LEFT(info, 100)) SEPARATOR ' | ') FROM"
               + " information_schema.processlist"), e);
+    }
+  }
+
+  private static long usableMiB(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace() >> 20;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
