@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tidemark.capture.Capture;
 import io.tidemark.restore.BundleCatalog;
+import io.tidemark.restore.ReplayEvents;
 import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.KafkaCodec;
 import io.tidemark.schemas.SourcePosition;
@@ -21,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -196,14 +196,15 @@ class SinkWorkerFaultsIT {
     void assertEveryEventOnce(String run) throws Exception {
       List<SourcePosition> stored = new ArrayList<>();
       List<Long> inserted = new ArrayList<>();
-      Iterator<ChangeEvent> merged = BundleCatalog.read(services.s3(), bucket, "repo")
-          .replayOrder(key -> services.s3().getObject(b -> b.bucket(bucket).key(key)));
-      while (merged.hasNext()) {
-        ChangeEvent e = merged.next();
-        if (!e.getPosition().getSnapshot()) {
-          stored.add(SourcePosition.fromAvro(e.getPosition()));
-          if (e.getOperation() == Operation.INSERT) {
-            inserted.add(id(e.getAfter()));
+      try (ReplayEvents merged = BundleCatalog.read(services.s3(), bucket, "repo")
+          .replayOrder(key -> services.s3().getObject(b -> b.bucket(bucket).key(key)))) {
+        while (merged.hasNext()) {
+          ChangeEvent e = merged.next();
+          if (!e.getPosition().getSnapshot()) {
+            stored.add(SourcePosition.fromAvro(e.getPosition()));
+            if (e.getOperation() == Operation.INSERT) {
+              inserted.add(id(e.getAfter()));
+            }
           }
         }
       }

@@ -4,10 +4,8 @@ import io.tidemark.restore.internal.MergedEvents;
 import io.tidemark.schemas.BundleKeys;
 import io.tidemark.schemas.BundleLink;
 import io.tidemark.schemas.SourcePosition;
-import io.tidemark.schemas.avro.ChangeEvent;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,11 +65,12 @@ public final class BundleCatalog {
 
   /**
    * The change events as a restore replays them: every partition merged into replay order, each
-   * Kafka offset once where bundles overlap (a retried upload) and capture replays skipped.
+   * Kafka offset once where bundles overlap (a retried upload) and capture replays skipped; the
+   * caller closes it.
    *
    * @param open opens a bundle's plain Avro file by key (decrypted where it was encrypted)
    */
-  public Iterator<ChangeEvent> replayOrder(Function<String, InputStream> open) {
+  public ReplayEvents replayOrder(Function<String, InputStream> open) {
     return new MergedEvents(byPartition.values(), open);
   }
 

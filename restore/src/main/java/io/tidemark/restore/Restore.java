@@ -132,9 +132,10 @@ public final class Restore {
       c.setAutoCommit(false);
       EventApplier.enforceForeignKeys(c);
       Replayer replayer = new Replayer(c, resumed != null);
-      SourcePosition reached = replayer.replay(
-          changes.replayOrder(this::open), from,
-          settings.until(), progress::replayed);
+      SourcePosition reached;
+      try (ReplayEvents events = changes.replayOrder(this::open)) {
+        reached = replayer.replay(events, from, settings.until(), progress::replayed);
+      }
       c.setAutoCommit(true);
       Checkpoint.finish(c);
       progress.enter(RestoreProgress.Phase.DONE);

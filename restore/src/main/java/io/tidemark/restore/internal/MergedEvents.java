@@ -1,5 +1,6 @@
 package io.tidemark.restore.internal;
 
+import io.tidemark.restore.ReplayEvents;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
 import io.tidemark.schemas.EventOrder;
@@ -13,17 +14,21 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 import java.util.PriorityQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
  * The events of every partition's bundles merged into replay order ({@link EventOrder#REPLAY}).
- * Each partition is already in source order; the merge keeps one verified bundle per partition
- * in memory, so memory is bounded by the bundle size times the partition count.
+ * Each partition is already in source order. While the caller applies a partition's bundle,
+ * its next one is downloaded, checked and decoded on a reader thread, so replay does not wait
+ * for a bundle between two of them; memory is bounded by two bundles per partition.
  *
  * <p>A bundle is read whole and checked before any of its events is handed out, so a corrupt
  * bundle stops the restore before it applies anything of it. Bundles of one partition may
@@ -31,22 +36,36 @@ import java.util.function.Function;
  * committed offset): an event whose Kafka offset was already delivered is skipped. Capture may
  * also replay events after a reconnect, at new offsets: inside a partition source positions only
  * grow, so an event at or before the partition's newest delivered position is a replay and is
- * skipped too (the DDL of a schema snapshot shares one position and is kept). Not thread-safe.
+ * skipped too (the DDL of a schema snapshot shares one position and is kept). Used by one
+ * thread besides its reader.
  */
-public final class MergedEvents implements Iterator<ChangeEvent> {
+public final class MergedEvents implements ReplayEvents {
+  private final ExecutorService reader = Executors.newSingleThreadExecutor(task -> {
+    Thread t = new Thread(task, "tidemark-bundle-reader");
+    t.setDaemon(true);
+    return t;
+  });
   private final PriorityQueue<PartitionCursor> heads =
       new PriorityQueue<>(Comparator.comparing(PartitionCursor::peek, EventOrder.REPLAY));
 
   /**
    * @param partitions bundle keys per partition, each in offset order
-   * @param open opens a bundle by key
+   * @param open opens a bundle by key; called on the reader thread
    */
   public MergedEvents(Collection<List<String>> partitions, Function<String, InputStream> open) {
+    List<PartitionCursor> cursors = new ArrayList<>();
     for (List<String> keys : partitions) {
-      PartitionCursor cursor = new PartitionCursor(new ArrayDeque<>(keys), open);
-      if (cursor.advance()) {
-        heads.add(cursor);
+      cursors.add(new PartitionCursor(new ArrayDeque<>(keys), open, reader));
+    }
+    try {
+      for (PartitionCursor cursor : cursors) {
+        if (cursor.advance()) {
+          heads.add(cursor);
+        }
       }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
@@ -68,17 +87,50 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
     return event;
   }
 
+  @Override
+  public void close() {
+    reader.shutdownNow();
+  }
+
+  /** A bundle's events with the Kafka offset of each. */
+  private record Bundle(List<ChangeEvent> events, long[] offsets) {
+    static final Bundle EMPTY = new Bundle(List.of(), new long[0]);
+
+    static Bundle read(String key, Function<String, InputStream> open) {
+      try (InputStream in = open.apply(key);
+          BundleReader<ChangeEvent> reader = new BundleReader<>(BundleContent.CHANGES, in, key)) {
+        long[] offsets = new long[Math.toIntExact(reader.metadata().offsetRuns().count())];
+        PrimitiveIterator.OfLong runs = reader.metadata().offsetRuns().iterator();
+        List<ChangeEvent> events = new ArrayList<>(offsets.length);
+        while (reader.hasNext()) {
+          offsets[events.size()] = runs.nextLong();
+          events.add(reader.next());
+        }
+        return new Bundle(events, offsets);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read bundle " + key, e);
+      }
+    }
+  }
+
   private static final class PartitionCursor {
     private final Deque<String> keys;
     private final Function<String, InputStream> open;
-    private Iterator<ChangeEvent> current = List.<ChangeEvent>of().iterator();
+    private final ExecutorService reader;
+    /** The partition's next bundle, being read; null when none is left. */
+    private Future<Bundle> ahead;
+    private Bundle current = Bundle.EMPTY;
+    private int index;
     private ChangeEvent head;
     private long lastOffset = -1;
     private SourcePosition newestPosition;
 
-    PartitionCursor(Deque<String> keys, Function<String, InputStream> open) {
+    PartitionCursor(Deque<String> keys, Function<String, InputStream> open,
+        ExecutorService reader) {
       this.keys = keys;
       this.open = open;
+      this.reader = reader;
+      readAhead();
     }
 
     ChangeEvent peek() {
@@ -94,13 +146,20 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
     /** Moves to the next event; false when the partition is exhausted. */
     boolean advance() {
       while (true) {
-        while (!current.hasNext()) {
-          if (keys.isEmpty()) {
+        while (index == current.events().size()) {
+          if (ahead == null) {
             return false;
           }
-          current = load(keys.poll()).iterator();
+          current = await(ahead);
+          index = 0;
+          readAhead();
         }
-        ChangeEvent e = current.next();
+        long offset = current.offsets()[index];
+        ChangeEvent e = current.events().get(index++);
+        if (offset <= lastOffset) {
+          continue; // delivered by an earlier, overlapping bundle
+        }
+        lastOffset = offset;
         SourcePosition p = SourcePosition.fromAvro(e.getPosition());
         if (newestPosition == null || p.compareTo(newestPosition) > 0
             || (p.compareTo(newestPosition) == 0 && p.snapshot())) {
@@ -111,25 +170,26 @@ public final class MergedEvents implements Iterator<ChangeEvent> {
       }
     }
 
-    private List<ChangeEvent> load(String key) {
-      List<ChangeEvent> events = new ArrayList<>();
-      try (InputStream in = open.apply(key);
-          BundleReader<ChangeEvent> reader = new BundleReader<>(BundleContent.CHANGES, in, key)) {
-        PrimitiveIterator.OfLong offsets = reader.metadata().offsetRuns().iterator();
-        long newest = lastOffset;
-        while (reader.hasNext()) {
-          ChangeEvent e = reader.next();
-          long offset = offsets.nextLong();
-          if (offset > lastOffset) {
-            events.add(e);
-            newest = offset;
-          }
+    private void readAhead() {
+      String key = keys.poll();
+      ahead = key == null ? null : reader.submit(() -> Bundle.read(key, open));
+    }
+
+    private static Bundle await(Future<Bundle> bundle) {
+      try {
+        return bundle.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a bundle", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r; // a corrupt bundle, or one that could not be read: named in the message
         }
-        lastOffset = newest;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read bundle " + key, e);
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(e.getCause());
       }
-      return events;
     }
   }
 }

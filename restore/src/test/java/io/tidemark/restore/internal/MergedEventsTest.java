@@ -13,10 +13,14 @@ import io.tidemark.schemas.avro.Operation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class MergedEventsTest {
@@ -64,10 +68,50 @@ class MergedEventsTest {
         .isInstanceOf(CorruptBundleException.class).hasMessageContaining("p0/a");
   }
 
+  @Test
+  void readsAPartitionsNextBundleWhileItsCurrentOneIsTakenAndNoFurther() throws Exception {
+    put("p0/a", 0, new long[] {0, 1}, new long[] {10, 20});
+    put("p0/b", 0, new long[] {2, 3}, new long[] {30, 40});
+    put("p0/c", 0, new long[] {4}, new long[] {50});
+    List<String> opened = new CopyOnWriteArrayList<>();
+    CountDownLatch secondOpened = new CountDownLatch(1);
+    try (MergedEvents merged = new MergedEvents(List.of(List.of("p0/a", "p0/b", "p0/c")), k -> {
+      opened.add(k);
+      if (k.equals("p0/b")) {
+        secondOpened.countDown();
+      }
+      return new ByteArrayInputStream(store.get(k));
+    })) {
+      assertThat(merged.next().getPosition().getPos()).isEqualTo(10L);
+      assertThat(secondOpened.await(30, TimeUnit.SECONDS)).as("p0/b read ahead").isTrue();
+      assertThat(opened).as("one bundle ahead, not more").containsExactly("p0/a", "p0/b");
+      List<Long> rest = new ArrayList<>();
+      merged.forEachRemaining(e -> rest.add(e.getPosition().getPos()));
+      assertThat(rest).containsExactly(20L, 30L, 40L, 50L);
+    }
+  }
+
+  @Test
+  void aBundleThatCannotBeReadAheadFailsWhenItsTurnComesNamingIt() throws IOException {
+    put("p0/a", 0, new long[] {0}, new long[] {10});
+    try (MergedEvents merged = new MergedEvents(List.of(List.of("p0/a", "p0/gone")), k -> {
+      if (!store.containsKey(k)) {
+        throw new UncheckedIOException("cannot read " + k, new IOException("no such key"));
+      }
+      return new ByteArrayInputStream(store.get(k));
+    })) {
+      assertThat(merged.hasNext()).isTrue();
+      assertThatThrownBy(merged::next).isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("p0/gone");
+    }
+  }
+
   private List<Long> positions(List<List<String>> partitions) {
-    MergedEvents merged = new MergedEvents(partitions, k -> new ByteArrayInputStream(store.get(k)));
     List<Long> out = new ArrayList<>();
-    merged.forEachRemaining(e -> out.add(e.getPosition().getPos()));
+    try (MergedEvents merged =
+        new MergedEvents(partitions, k -> new ByteArrayInputStream(store.get(k)))) {
+      merged.forEachRemaining(e -> out.add(e.getPosition().getPos()));
+    }
     return out;
   }
 
