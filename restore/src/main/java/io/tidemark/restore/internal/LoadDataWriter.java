@@ -8,14 +8,19 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes rows of one table at a time with {@code LOAD DATA LOCAL INFILE}, the server's bulk
- * path, fed from an in-memory stream of up to {@link #MAX_BYTES} of {@link LoadDataText} (a
- * single larger row goes alone). Generated columns are left out; binary columns go through
- * user variables and {@code UNHEX()}.
+ * Writes rows with {@code LOAD DATA LOCAL INFILE}, the server's bulk path, fed from in-memory
+ * streams of {@link LoadDataText}, one per table: a snapshot's chunk bundles interleave the rows
+ * of the tables read in parallel (runs of a few dozen rows), so the rows are kept apart per
+ * table and each table's go in one statement instead of one per run. All tables' text together
+ * is held to {@link #MAX_BYTES} (plus one row): past it, the table holding the most is loaded.
+ * Generated columns are left out; binary columns go through user variables and {@code UNHEX()}.
  *
  * <p>The server treats a LOCAL load as IGNORE (it cannot stop the client's stream), turning
  * duplicate keys and bad values into warnings; so every statement must report exactly the
@@ -34,74 +39,103 @@ final class LoadDataWriter implements RowSink {
   private final Connection c;
   private final GeneratedColumns generated;
   private final ColumnSets binary;
-  private final LoadDataText text = new LoadDataText();
-  private String database;
-  private String table;
-  private Set<String> generatedNames = Set.of();
-  /** The current statement's columns, and which of them go through {@code UNHEX()}. */
-  private List<String> columns = List.of();
-  private boolean[] hex = new boolean[0];
-  private long rows;
+  private final int maxBytes;
+  /** The rows not loaded yet, per qualified table name, in the order tables first came. */
+  private final Map<String, TableRows> pending = new LinkedHashMap<>();
+  private long heldBytes;
+
+  /** One table's rows as LOAD DATA text, all with the same columns. */
+  private static final class TableRows {
+    final String qualified;
+    final List<String> columns;
+    final Set<String> hexNames;
+    final boolean[] hex;
+    final LoadDataText text = new LoadDataText();
+    long rows;
+
+    TableRows(String qualified, List<String> columns, Set<String> hexNames) {
+      this.qualified = qualified;
+      this.columns = columns;
+      this.hexNames = hexNames;
+      this.hex = new boolean[columns.size()];
+      for (int i = 0; i < hex.length; i++) {
+        hex[i] = hexNames.contains(columns.get(i));
+      }
+    }
+
+    void append(List<Column> row) {
+      for (int i = 0; i < row.size(); i++) {
+        Object value = row.get(i).getValue();
+        if (hex[i]) {
+          text.hex(value);
+        } else {
+          text.text(value);
+        }
+        text.separator(i == row.size() - 1);
+      }
+      rows++;
+    }
+  }
 
   LoadDataWriter(Connection c) {
+    this(c, MAX_BYTES);
+  }
+
+  /** @param maxBytes the most text all tables' pending rows hold together (plus one row) */
+  LoadDataWriter(Connection c, int maxBytes) {
     this.c = c;
     this.generated = new GeneratedColumns(c);
     this.binary = new ColumnSets(c, BINARY_SQL);
+    this.maxBytes = maxBytes;
   }
 
   @Override
   public void add(String db, String tableName, List<Column> snapshotRow) throws SQLException {
-    if (!db.equals(database) || !tableName.equals(table)) {
-      flush();
-      database = db;
-      table = tableName;
-      generatedNames = generated.names(db, tableName);
-      columns = List.of();
+    List<Column> row = generated.writable(db, tableName, snapshotRow);
+    String qualified = SqlNames.quote(db) + "." + SqlNames.quote(tableName);
+    TableRows t = pending.get(qualified);
+    if (t != null && !RowSink.sameColumns(row, t.columns)) {
+      load(t); // rows with other columns (the snapshot's DDL changed?) go in their own statement
+      t = null;
     }
-    List<Column> row = generatedNames.isEmpty() ? snapshotRow
-        : snapshotRow.stream().filter(col -> !generatedNames.contains(col.getName())).toList();
-    if (!sameColumns(row) || text.size() >= MAX_BYTES) {
-      flush();
-      columns = row.stream().map(Column::getName).toList();
-      Set<String> binaryNames = binary.of(db, tableName);
-      hex = new boolean[columns.size()];
-      for (int i = 0; i < hex.length; i++) {
-        hex[i] = binaryNames.contains(columns.get(i));
-      }
+    if (t == null) {
+      t = new TableRows(qualified, row.stream().map(Column::getName).toList(),
+          binary.of(db, tableName));
+      pending.put(qualified, t);
     }
-    for (int i = 0; i < row.size(); i++) {
-      Object value = row.get(i).getValue();
-      if (hex[i]) {
-        text.hex(value);
-      } else {
-        text.text(value);
-      }
-      text.separator(i == row.size() - 1);
+    int before = t.text.size();
+    t.append(row);
+    heldBytes += t.text.size() - before;
+    if (heldBytes >= maxBytes) {
+      load(pending.values().stream().max(Comparator.comparingInt(p -> p.text.size()))
+          .orElseThrow());
     }
-    rows++;
   }
 
   @Override
   public void flush() throws SQLException {
-    if (rows == 0) {
-      return;
+    for (TableRows t : List.copyOf(pending.values())) {
+      load(t);
     }
-    try (Statement st = c.createStatement()) {
-      st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
-          new ByteArrayInputStream(text.array(), 0, text.size()));
-      long loaded = st.executeLargeUpdate(
-          statement(qualified(), columns, binary.of(database, table)));
-      SQLWarning w = st.getWarnings();
-      if (loaded != rows || w != null) {
-        throw new SQLException("LOAD DATA into " + qualified() + " took " + loaded + " of "
-            + rows + " rows" + (w == null ? "" : ", warnings: " + warnings(w)));
-      }
-    }
-    text.clear();
-    rows = 0;
   }
 
-  /** The statement for the current table's columns, binary ones through {@code UNHEX()}. */
+  /** Loads a table's pending rows in one statement and forgets them. */
+  private void load(TableRows t) throws SQLException {
+    pending.remove(t.qualified);
+    heldBytes -= t.text.size();
+    try (Statement st = c.createStatement()) {
+      st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
+          new ByteArrayInputStream(t.text.array(), 0, t.text.size()));
+      long loaded = st.executeLargeUpdate(statement(t.qualified, t.columns, t.hexNames));
+      SQLWarning w = st.getWarnings();
+      if (loaded != t.rows || w != null) {
+        throw new SQLException("LOAD DATA into " + t.qualified + " took " + loaded + " of "
+            + t.rows + " rows" + (w == null ? "" : ", warnings: " + warnings(w)));
+      }
+    }
+  }
+
+  /** The statement for a table's columns, binary ones through {@code UNHEX()}. */
   static String statement(String qualified, List<String> columns, Set<String> hex) {
     List<String> targets = new ArrayList<>();
     List<String> sets = new ArrayList<>();
@@ -117,22 +151,6 @@ final class LoadDataWriter implements RowSink {
     return "LOAD DATA LOCAL INFILE 'tidemark-rows' INTO TABLE " + qualified + " "
         + LoadDataText.FORMAT + " (" + String.join(", ", targets) + ")"
         + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
-  }
-
-  private boolean sameColumns(List<Column> row) {
-    if (row.size() != columns.size()) {
-      return false;
-    }
-    for (int i = 0; i < row.size(); i++) {
-      if (!row.get(i).getName().equals(columns.get(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private String qualified() {
-    return SqlNames.quote(database) + "." + SqlNames.quote(table);
   }
 
   private static String warnings(SQLWarning w) {

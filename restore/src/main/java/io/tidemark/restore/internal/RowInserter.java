@@ -7,14 +7,20 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Buffers rows of one table at a time and inserts them with multi-row INSERT statements of up
- * to {@link #MAX_ROWS} rows or {@link #MAX_BYTES} of values, and never more than the target's
- * max_allowed_packet: the fastest portable path through a JDBC connection. A single row too
- * large for the target is refused with the sizes and the fix. Not thread-safe.
+ * Inserts rows with multi-row INSERT statements of up to {@link #MAX_ROWS} rows or
+ * {@link #MAX_BYTES} of values, and never more than the target's max_allowed_packet: the
+ * fastest portable path through a JDBC connection. Rows are kept apart per table, since a
+ * snapshot's chunk bundles interleave the tables read in parallel in runs of a few dozen rows;
+ * all tables' rows together are held to {@link #MAX_BYTES}: past it, the table holding the most
+ * is written. A single row too large for the target is refused with the sizes and the fix. Not
+ * thread-safe.
  */
 final class RowInserter implements RowSink {
   static final int MAX_ROWS = 500;
@@ -23,9 +29,22 @@ final class RowInserter implements RowSink {
   private final Connection c;
   private final PacketLimit limit;
   private final GeneratedColumns generated;
-  private final List<List<Column>> pending = new ArrayList<>();
-  private String table;
-  private long pendingBytes;
+  /** The rows not written yet, per qualified table name, in the order tables first came. */
+  private final Map<String, TableRows> pending = new LinkedHashMap<>();
+  private long heldBytes;
+
+  /** One table's rows, all with the same columns, and their size as sent. */
+  private static final class TableRows {
+    final String qualified;
+    final List<String> columns;
+    final List<List<Column>> rows = new ArrayList<>();
+    long bytes;
+
+    TableRows(String qualified, List<String> columns) {
+      this.qualified = qualified;
+      this.columns = columns;
+    }
+  }
 
   RowInserter(Connection c) throws SQLException {
     this.c = c;
@@ -38,35 +57,47 @@ final class RowInserter implements RowSink {
     List<Column> row = generated.writable(database, tableName, snapshotRow);
     String qualified = SqlNames.quote(database) + "." + SqlNames.quote(tableName);
     long size = PacketLimit.textSize("", row);
-    if (!qualified.equals(table) || pendingBytes + size > Math.min(MAX_BYTES, limit.max() / 2)) {
-      flush();
-      table = qualified;
+    TableRows t = pending.get(qualified);
+    if (t != null && (!RowSink.sameColumns(row, t.columns)
+        || t.bytes + size > Math.min(MAX_BYTES, limit.max() / 2))) {
+      write(t);
+      t = null;
     }
-    pending.add(row);
-    pendingBytes += size;
-    if (pending.size() >= MAX_ROWS) {
-      flush();
+    if (t == null) {
+      t = new TableRows(qualified, row.stream().map(Column::getName).toList());
+      pending.put(qualified, t);
+    }
+    t.rows.add(row);
+    t.bytes += size;
+    heldBytes += size;
+    if (t.rows.size() >= MAX_ROWS) {
+      write(t);
+    } else if (heldBytes >= MAX_BYTES) {
+      write(pending.values().stream().max(Comparator.comparingLong(p -> p.bytes))
+          .orElseThrow());
     }
   }
 
   @Override
   public void flush() throws SQLException {
-    if (pending.isEmpty()) {
-      return;
+    for (TableRows t : List.copyOf(pending.values())) {
+      write(t);
     }
-    List<Column> first = pending.get(0);
-    String columns = first.stream().map(x -> SqlNames.quote(x.getName()))
-        .collect(Collectors.joining(", "));
-    String tuple = "(" + first.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")";
-    String sql = "INSERT INTO " + table + " (" + columns + ") VALUES "
-        + String.join(", ", Collections.nCopies(pending.size(), tuple));
-    List<Column> values = pending.stream().flatMap(List::stream).toList();
-    limit.check("loading snapshot rows of " + table, sql, values);
+  }
+
+  /** Writes a table's pending rows in one statement and forgets them. */
+  private void write(TableRows t) throws SQLException {
+    pending.remove(t.qualified);
+    heldBytes -= t.bytes;
+    String columns = t.columns.stream().map(SqlNames::quote).collect(Collectors.joining(", "));
+    String tuple = "(" + String.join(", ", Collections.nCopies(t.columns.size(), "?")) + ")";
+    String sql = "INSERT INTO " + t.qualified + " (" + columns + ") VALUES "
+        + String.join(", ", Collections.nCopies(t.rows.size(), tuple));
+    List<Column> values = t.rows.stream().flatMap(List::stream).toList();
+    limit.check("loading snapshot rows of " + t.qualified, sql, values);
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       Binding.bind(ps, 1, values);
       ps.executeUpdate();
     }
-    pending.clear();
-    pendingBytes = 0;
   }
 }

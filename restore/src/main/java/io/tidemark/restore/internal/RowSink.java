@@ -11,4 +11,17 @@ interface RowSink {
   void add(String database, String table, java.util.List<Column> snapshotRow) throws SQLException;
 
   void flush() throws SQLException;
+
+  /** Whether a row has exactly these columns, in this order (it may share their statement). */
+  static boolean sameColumns(java.util.List<Column> row, java.util.List<String> columns) {
+    if (row.size() != columns.size()) {
+      return false;
+    }
+    for (int i = 0; i < row.size(); i++) {
+      if (!row.get(i).getName().equals(columns.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -9,33 +9,25 @@ import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.testkit.MariaDbServer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which tables replay folds, and folded changes written to a real server. */
 class FoldedRowsIT {
-  private static MariaDbServer server;
+  @RegisterExtension
+  static final TargetServer target = new TargetServer("fold");
+
+  private MariaDbServer server;
   private String db;
   private long pos;
 
-  @BeforeAll
-  static void startServer() {
-    server = MariaDbServer.builder().start();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
   @BeforeEach
   void freshDatabase() {
-    db = server.createDatabase("fold");
+    server = target.server();
+    db = target.database();
   }
 
   @Test
@@ -135,7 +127,6 @@ class FoldedRowsIT {
   }
 
   private static Connection connect() throws SQLException {
-    return DriverManager.getConnection(server.jdbcUrl(null) + "&allowMultiQueries=true",
-        MariaDbServer.ROOT_USER, "");
+    return target.connect("&allowMultiQueries=true");
   }
 }
