@@ -5,7 +5,8 @@
 #      filesystem-backed in-JVM S3 store ($BENCH_ROOT/s3, kept), then WRITE_SECONDS of sysbench
 #      oltp_write_only (4 threads) archived as change bundles, with commit→S3 latency probes;
 #   2. ROUNDS rounds, the order rotating: `Bench restore` into a fresh sandbox $TGT_NAME (load,
-#      deferred indexes, check against the manifest, timed; then the replay, timed apart), then
+#      deferred indexes, check against the manifest, timed, and the last two apart as check_seconds;
+#      then the replay, timed apart), then
 #      ../shared/bench/anchor-logical.sh with TOOLS (myloader of a mydumper dump; SELECT INTO
 #      OUTFILE + LOAD DATA INFILE), each into its own fresh sandbox, 2 threads everywhere.
 # Results: bench/results/restore-<timestamp>/ (restore.csv, uptime lines, tool logs).
@@ -40,7 +41,7 @@ if [[ $SKIP_SNAPSHOT != 1 ]]; then
     --port "$SRC_PORT" --user "$BENCH_USER" --password "$BENCH_PASS" --db "$DB" \
     --write-seconds "$WRITE_SECONDS" --out "$RES/snapshot.txt" > "$RES/snapshot.log" 2>&1
 fi
-echo "round,tool,seconds,rows,rows_per_s,load1_before,replay_events_per_s,heap_peak_mib,rss_peak_mib" \
+echo "round,tool,seconds,rows,rows_per_s,load1_before,replay_events_per_s,heap_peak_mib,rss_peak_mib,check_seconds" \
   > "$RES/restore.csv"
 tidemark_round() {
   "$SANDBOX" destroy "$TGT_NAME" >/dev/null; "$SANDBOX" start "$TGT_NAME" "$TGT_PORT" >/dev/null
@@ -49,7 +50,7 @@ tidemark_round() {
   bench_java restore --s3-dir "$BENCH_ROOT/s3" --target-port "$TGT_PORT" --threads "$THREADS" \
     $([[ $INSERTS == 1 ]] && echo --inserts) --out "$RES/restore-r$1.txt" \
     > "$RES/restore-r$1.log" 2>&1 || { log "round $1 tidemark FAILED: $RES/restore-r$1.log"; return 0; }
-  awk -F= -v r="$1" -v l="$l" '{v[$1]=$2} END {print r",tidemark,"v["seconds"]","v["rows"]","v["rows_per_s"]","l","v["replay_events_per_s"]","v["heap_peak_mib"]","v["rss_peak_mib"]}' \
+  awk -F= -v r="$1" -v l="$l" '{v[$1]=$2} END {print r",tidemark,"v["seconds"]","v["rows"]","v["rows_per_s"]","l","v["replay_events_per_s"]","v["heap_peak_mib"]","v["rss_peak_mib"]","v["check_seconds"]}' \
     "$RES/restore-r$1.txt" >> "$RES/restore.csv"
   "$SANDBOX" destroy "$TGT_NAME" >/dev/null
 }

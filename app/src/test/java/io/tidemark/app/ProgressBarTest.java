@@ -24,6 +24,12 @@ class ProgressBarTest {
   }
 
   @Test
+  void theCheckAfterTheLoadShowsItsPhaseAndTime() {
+    assertThat(ProgressBar.line(new RestoreProgress.Reading(Phase.CHECK, 7, 7, 0, 0,
+        Duration.ofSeconds(75)))).isEqualTo("check 0:01:15");
+  }
+
+  @Test
   void theStatusObjectNamesPhaseAndCounts() {
     assertThat(ProgressBar.json(new RestoreProgress.Reading(Phase.REPLAY, 7, 7, 5, 2,
         Duration.ofSeconds(3)))).containsEntry("phase", "replay")

@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * A Tidemark restore, timed: the snapshot that {@code snapshot --target s3 --keep-s3} left in a
  * filesystem-backed S3 directory, served again by an in-JVM S3 server, restored into a fresh
  * target: schema, parallel load, deferred indexes and the check against the manifest timed as
- * the load; then the replay of the change bundles {@code snapshot --write-seconds} archived, if
- * any, timed on its own. Peak heap and RSS of the process are recorded. The server's start is
+ * the load (the index rebuild and check also apart); then the replay of the change bundles
+ * {@code snapshot --write-seconds} archived, if any, timed on its own. Peak heap and RSS of the process are recorded. The server's start is
  * not timed.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -64,12 +64,13 @@ final class RestoreBench implements Callable<Integer> {
       Restore.Result result = restore.run();
       phases.close();
       double load = phases.seconds(RestoreProgress.Phase.SCHEMA, RestoreProgress.Phase.REPLAY);
+      double check = phases.seconds(RestoreProgress.Phase.CHECK, RestoreProgress.Phase.REPLAY);
       double replay = phases.seconds(RestoreProgress.Phase.REPLAY, RestoreProgress.Phase.DONE);
       log.info("restored {} rows in {} s, replayed {} events in {} s", result.snapshotRows(),
           load, result.events(), replay);
       new Results().put("tool", inserts ? "tidemark-insert" : "tidemark-loaddata")
           .put("threads", threads).put("rows", result.snapshotRows()).put("seconds", load)
-          .put("rows_per_s", result.snapshotRows() / load)
+          .put("rows_per_s", result.snapshotRows() / load).put("check_seconds", check)
           .put("replay_events", result.events()).put("replay_transactions", result.transactions())
           .put("replay_seconds", replay)
           .put("replay_events_per_s", result.events() == 0 ? 0 : result.events() / replay)

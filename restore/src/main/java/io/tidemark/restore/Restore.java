@@ -114,6 +114,7 @@ public final class Restore {
         progress.enter(RestoreProgress.Phase.LOAD);
         rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
             snapshot.getSnapshotId())), Checkpoint.loadedBundles(c), progress::rowsLoaded);
+        progress.enter(RestoreProgress.Phase.CHECK);
         DeferredIndexes.rebuild(c);
         List<String> mismatches = ManifestCheck.mismatches(this::connect, snapshot, FETCH_ROWS,
             settings.threads());

@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the phase has taken.
  */
 public final class RestoreProgress {
-  /** A restore's phases, in order. */
-  public enum Phase { PLAN, SCHEMA, LOAD, REPLAY, DONE }
+  /**
+   * A restore's phases, in order; CHECK rebuilds the deferred indexes and checks the loaded
+   * tables against the snapshot's manifest.
+   */
+  public enum Phase { PLAN, SCHEMA, LOAD, CHECK, REPLAY, DONE }
 
   /**
    * One reading.
