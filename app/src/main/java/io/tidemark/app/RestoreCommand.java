@@ -120,7 +120,7 @@ final class RestoreCommand implements Callable<Integer> {
   private static PrometheusMeterRegistry restoreMetrics(RestoreProgress progress) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Gauge.builder("tidemark_restore_phase", progress, p -> p.read().phase().ordinal())
-        .description("0 plan, 1 schema, 2 load, 3 replay, 4 done").register(registry);
+        .description("0 plan, 1 schema, 2 load, 3 check, 4 replay, 5 done").register(registry);
     Gauge.builder("tidemark_restore_rows_loaded", progress, p -> p.read().rowsLoaded())
         .register(registry);
     Gauge.builder("tidemark_restore_rows_total", progress, p -> p.read().rowsTotal())

@@ -22,7 +22,7 @@ import java.util.Arrays;
  *       read the ASCII digit, not the bit.
  * </ul>
  *
- * A growable buffer, reused between statements. Not thread-safe.
+ * A growable buffer. Not thread-safe.
  */
 final class LoadDataText {
   /** The clauses the statement must use for this encoding. */
@@ -31,8 +31,17 @@ final class LoadDataText {
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-  private byte[] bytes = new byte[1 << 16];
+  private byte[] bytes;
   private int size;
+
+  LoadDataText() {
+    this(1 << 16);
+  }
+
+  /** @param capacity the bytes it holds before it first grows (it doubles as it must) */
+  LoadDataText(int capacity) {
+    bytes = new byte[capacity];
+  }
 
   int size() {
     return size;

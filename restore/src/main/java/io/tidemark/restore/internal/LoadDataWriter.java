@@ -18,8 +18,9 @@ import java.util.Set;
  * Writes rows with {@code LOAD DATA LOCAL INFILE}, the server's bulk path, fed from in-memory
  * streams of {@link LoadDataText}, one per table: a snapshot's chunk bundles interleave the rows
  * of the tables read in parallel (runs of a few dozen rows), so the rows are kept apart per
- * table and each table's go in one statement instead of one per run. All tables' text together
- * is held to {@link #MAX_BYTES} (plus one row): past it, the table holding the most is loaded.
+ * table and each table's go in one statement instead of one per run. All tables' buffers
+ * together are held to {@link #MAX_BYTES}, a buffer's last growth aside: past it, the largest
+ * is loaded.
  * Generated columns are left out; binary columns go through user variables and {@code UNHEX()}.
  *
  * <p>The server treats a LOCAL load as IGNORE (it cannot stop the client's stream), turning
@@ -29,6 +30,8 @@ import java.util.Set;
  */
 final class LoadDataWriter implements RowSink {
   static final int MAX_BYTES = 8 << 20;
+  /** A table's buffer to begin with: a bundle may hold a few rows of each of many tables. */
+  private static final int INITIAL_TABLE_BYTES = 4096;
   /** Columns whose canonical value is bytes or a BIT(1) boolean: sent as hex. */
   private static final String BINARY_SQL = "SELECT column_name FROM information_schema.columns"
       + " WHERE table_schema = ? AND table_name = ? AND data_type IN ('binary', 'varbinary',"
@@ -42,6 +45,7 @@ final class LoadDataWriter implements RowSink {
   private final int maxBytes;
   /** The rows not loaded yet, per qualified table name, in the order tables first came. */
   private final Map<String, TableRows> pending = new LinkedHashMap<>();
+  /** The memory the pending tables' buffers take (their capacity, not only their text). */
   private long heldBytes;
 
   /** One table's rows as LOAD DATA text, all with the same columns. */
@@ -50,7 +54,7 @@ final class LoadDataWriter implements RowSink {
     final List<String> columns;
     final Set<String> hexNames;
     final boolean[] hex;
-    final LoadDataText text = new LoadDataText();
+    final LoadDataText text = new LoadDataText(INITIAL_TABLE_BYTES);
     long rows;
 
     TableRows(String qualified, List<String> columns, Set<String> hexNames) {
@@ -81,7 +85,7 @@ final class LoadDataWriter implements RowSink {
     this(c, MAX_BYTES);
   }
 
-  /** @param maxBytes the most text all tables' pending rows hold together (plus one row) */
+  /** @param maxBytes the most memory all tables' buffers take together */
   LoadDataWriter(Connection c, int maxBytes) {
     this.c = c;
     this.generated = new GeneratedColumns(c);
@@ -102,12 +106,13 @@ final class LoadDataWriter implements RowSink {
       t = new TableRows(qualified, row.stream().map(Column::getName).toList(),
           binary.of(db, tableName));
       pending.put(qualified, t);
+      heldBytes += t.text.array().length;
     }
-    int before = t.text.size();
+    int before = t.text.array().length;
     t.append(row);
-    heldBytes += t.text.size() - before;
+    heldBytes += t.text.array().length - before;
     if (heldBytes >= maxBytes) {
-      load(pending.values().stream().max(Comparator.comparingInt(p -> p.text.size()))
+      load(pending.values().stream().max(Comparator.comparingInt(p -> p.text.array().length))
           .orElseThrow());
     }
   }
@@ -122,7 +127,7 @@ final class LoadDataWriter implements RowSink {
   /** Loads a table's pending rows in one statement and forgets them. */
   private void load(TableRows t) throws SQLException {
     pending.remove(t.qualified);
-    heldBytes -= t.text.size();
+    heldBytes -= t.text.array().length;
     try (Statement st = c.createStatement()) {
       st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
           new ByteArrayInputStream(t.text.array(), 0, t.text.size()));

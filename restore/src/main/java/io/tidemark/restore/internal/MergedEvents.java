@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,11 +28,13 @@ import java.util.function.Function;
 /**
  * The events of every partition's bundles merged into replay order ({@link EventOrder#REPLAY}).
  * Each partition is already in source order. While the caller applies a partition's bundle,
- * its next one is downloaded, checked and decoded on a reader thread, so replay does not wait
- * for a bundle between two of them; memory is bounded by two bundles per partition.
+ * its next one is downloaded, checked and decoded on a reader thread (one for all partitions,
+ * in the order their bundles were asked for), so replay mostly finds the next bundle ready;
+ * memory is bounded by two bundles per partition.
  *
  * <p>A bundle is read whole and checked before any of its events is handed out, so a corrupt
- * bundle stops the restore before it applies anything of it. Bundles of one partition may
+ * bundle stops the restore before it applies anything of it: the call after the last event
+ * before it throws why. Bundles of one partition may
  * overlap (a worker that crashed after an upload but before its commit re-batches from the
  * committed offset): an event whose Kafka offset was already delivered is skipped. Capture may
  * also replay events after a reconnect, at new offsets: inside a partition source positions only
@@ -47,13 +50,16 @@ public final class MergedEvents implements ReplayEvents {
   });
   private final PriorityQueue<PartitionCursor> heads =
       new PriorityQueue<>(Comparator.comparing(PartitionCursor::peek, EventOrder.REPLAY));
+  private final List<PartitionCursor> cursors = new ArrayList<>();
+  /** Why a partition's next bundle could not be read: thrown once its last event was taken. */
+  private RuntimeException failed;
+  private boolean closed;
 
   /**
    * @param partitions bundle keys per partition, each in offset order
    * @param open opens a bundle by key; called on the reader thread
    */
   public MergedEvents(Collection<List<String>> partitions, Function<String, InputStream> open) {
-    List<PartitionCursor> cursors = new ArrayList<>();
     for (List<String> keys : partitions) {
       cursors.add(new PartitionCursor(new ArrayDeque<>(keys), open, reader));
     }
@@ -71,24 +77,34 @@ public final class MergedEvents implements ReplayEvents {
 
   @Override
   public boolean hasNext() {
-    return !heads.isEmpty();
+    return !closed && (failed != null || !heads.isEmpty());
   }
 
   @Override
   public ChangeEvent next() {
-    PartitionCursor cursor = heads.poll();
+    if (failed != null) {
+      throw failed;
+    }
+    PartitionCursor cursor = closed ? null : heads.poll();
     if (cursor == null) {
       throw new NoSuchElementException();
     }
     ChangeEvent event = cursor.take();
-    if (cursor.advance()) {
-      heads.add(cursor);
+    try {
+      if (cursor.advance()) {
+        heads.add(cursor);
+      }
+    } catch (RuntimeException e) {
+      failed = e; // the event taken is good; nothing after it comes out
     }
     return event;
   }
 
+  /** Stops reading ahead: reads not started are dropped, a running one is interrupted. */
   @Override
   public void close() {
+    closed = true;
+    cursors.forEach(PartitionCursor::cancel);
     reader.shutdownNow();
   }
 
@@ -170,6 +186,12 @@ public final class MergedEvents implements ReplayEvents {
       }
     }
 
+    void cancel() {
+      if (ahead != null) {
+        ahead.cancel(true);
+      }
+    }
+
     private void readAhead() {
       String key = keys.poll();
       ahead = key == null ? null : reader.submit(() -> Bundle.read(key, open));
@@ -178,9 +200,11 @@ public final class MergedEvents implements ReplayEvents {
     private static Bundle await(Future<Bundle> bundle) {
       try {
         return bundle.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for a bundle", e);
+      } catch (InterruptedException | CancellationException e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("stopped while waiting for a bundle", e);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r; // a corrupt bundle, or one that could not be read: named in the message

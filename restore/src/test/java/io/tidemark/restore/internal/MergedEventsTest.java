@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +93,7 @@ class MergedEventsTest {
   }
 
   @Test
-  void aBundleThatCannotBeReadAheadFailsWhenItsTurnComesNamingIt() throws IOException {
+  void aBundleThatCannotBeReadStopsTheMergeAfterTheEventsBeforeItNamingIt() throws IOException {
     put("p0/a", 0, new long[] {0}, new long[] {10});
     try (MergedEvents merged = new MergedEvents(List.of(List.of("p0/a", "p0/gone")), k -> {
       if (!store.containsKey(k)) {
@@ -100,10 +101,23 @@ class MergedEventsTest {
       }
       return new ByteArrayInputStream(store.get(k));
     })) {
+      assertThat(merged.next().getPosition().getPos()).isEqualTo(10L);
       assertThat(merged.hasNext()).isTrue();
       assertThatThrownBy(merged::next).isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("p0/gone");
     }
+  }
+
+  @Test
+  void aClosedMergeHandsOutNothingMore() throws IOException {
+    put("p0/a", 0, new long[] {0, 1}, new long[] {10, 20});
+    put("p0/b", 0, new long[] {2}, new long[] {30});
+    MergedEvents merged = new MergedEvents(List.of(List.of("p0/a", "p0/b")),
+        k -> new ByteArrayInputStream(store.get(k)));
+    merged.next();
+    merged.close();
+    assertThat(merged.hasNext()).isFalse();
+    assertThatThrownBy(merged::next).isInstanceOf(NoSuchElementException.class);
   }
 
   private List<Long> positions(List<List<String>> partitions) {

@@ -34,7 +34,9 @@ final class TargetServer implements BeforeAllCallback, BeforeEachCallback, After
 
   @Override
   public void afterAll(ExtensionContext context) {
-    server.close();
+    if (server != null) { // null when it did not start: its own error says why
+      server.close();
+    }
   }
 
   MariaDbServer server() {
