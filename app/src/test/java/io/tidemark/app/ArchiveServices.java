@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -187,8 +188,14 @@ final class ArchiveServices implements BeforeAllCallback, AfterAllCallback {
   /** Restores repository {@code repo} of {@code bucket} into {@code server}, as root, 2 threads. */
   Restore.Result restore(String bucket, MariaDbServer server)
       throws SQLException, InterruptedException {
-    return new Restore(new RestoreSettings(bucket, "repo", null,
-        new RestoreSettings.Target("127.0.0.1", server.port(), "root", ""), 2), s3).run();
+    return restore(bucket, server, UnaryOperator.identity());
+  }
+
+  /** A restore of repository {@code repo} into {@code server}, its settings adjusted. */
+  Restore.Result restore(String bucket, MariaDbServer server,
+      UnaryOperator<RestoreSettings> adjust) throws SQLException, InterruptedException {
+    return new Restore(adjust.apply(new RestoreSettings(bucket, "repo", null,
+        new RestoreSettings.Target("127.0.0.1", server.port(), "root", ""), 2)), s3).run();
   }
 
   /**
