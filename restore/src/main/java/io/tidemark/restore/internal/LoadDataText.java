@@ -34,10 +34,6 @@ final class LoadDataText {
   private byte[] bytes;
   private int size;
 
-  LoadDataText() {
-    this(1 << 16);
-  }
-
   /** @param capacity the bytes it holds before it first grows (it doubles as it must) */
   LoadDataText(int capacity) {
     bytes = new byte[capacity];

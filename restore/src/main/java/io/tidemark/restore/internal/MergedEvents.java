@@ -34,9 +34,9 @@ import java.util.function.Function;
  *
  * <p>A bundle is read whole and checked before any of its events is handed out, so a corrupt
  * bundle stops the restore before it applies anything of it: the call after the last event
- * before it throws why. Bundles of one partition may
- * overlap (a worker that crashed after an upload but before its commit re-batches from the
- * committed offset): an event whose Kafka offset was already delivered is skipped. Capture may
+ * before it throws why. Bundles of one partition may overlap (a worker that crashed after an
+ * upload but before its commit re-batches from the committed offset): an event whose Kafka
+ * offset was already delivered is skipped. Capture may
  * also replay events after a reconnect, at new offsets: inside a partition source positions only
  * grow, so an event at or before the partition's newest delivered position is a replay and is
  * skipped too (the DDL of a schema snapshot shares one position and is kept). Used by one
@@ -200,11 +200,11 @@ public final class MergedEvents implements ReplayEvents {
     private static Bundle await(Future<Bundle> bundle) {
       try {
         return bundle.get();
-      } catch (InterruptedException | CancellationException e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        throw new IllegalStateException("stopped while waiting for a bundle", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a bundle", e);
+      } catch (CancellationException e) {
+        throw new IllegalStateException("closed while waiting for a bundle", e);
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r; // a corrupt bundle, or one that could not be read: named in the message

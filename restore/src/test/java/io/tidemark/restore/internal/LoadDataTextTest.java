@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LoadDataTextTest {
-  private final LoadDataText text = new LoadDataText();
+  private final LoadDataText text = new LoadDataText(1 << 16);
 
   private String written() {
     return new String(Arrays.copyOf(text.array(), text.size()), StandardCharsets.UTF_8);
