@@ -8,8 +8,10 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -105,12 +107,26 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
 
   @Override
   public T next() {
+    return next(in -> datumReader.read(null, in));
+  }
+
+  /** Decodes an event's encoding, e.g. into a {@link SnapshotRow}. */
+  @FunctionalInterface
+  public interface Decoding<R> {
+    R decode(Decoder in) throws IOException;
+  }
+
+  /**
+   * Reads the next event with {@code decoding} instead of into a new object (see
+   * {@link #writerSchema()}), with the same checks as {@link #next()}.
+   */
+  public <R> R next(Decoding<R> decoding) {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    T event;
+    R event;
     try {
-      event = datumReader.read(null, block);
+      event = decoding.decode(block);
     } catch (IOException | AvroRuntimeException e) {
       throw new CorruptBundleException("'" + name + "' is damaged at event " + read + ": "
           + e.getMessage());
@@ -118,6 +134,11 @@ public final class BundleReader<T extends SpecificRecordBase> implements Iterato
     leftInBlock--;
     read++;
     return event;
+  }
+
+  /** The schema the bundle's events were written in, which {@link #next(Decoding)} reads. */
+  public Schema writerSchema() {
+    return stream.getSchema();
   }
 
   private void verify() {

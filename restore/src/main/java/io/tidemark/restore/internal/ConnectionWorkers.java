@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Work spread over N threads, each with a target connection of its own kept for all the items
- * it takes from one shared queue, in queue order. The first failure stops the other threads
- * after their current item and is thrown, as the SQL error it was where it was one.
+ * it takes, in the order a {@link Schedule} hands them out. The first failure stops the other
+ * threads after their current item and is thrown, as the SQL error it was where it was one.
  */
 final class ConnectionWorkers {
   private ConnectionWorkers() {}
@@ -31,21 +31,34 @@ final class ConnectionWorkers {
     long handle(T item) throws SQLException, IOException;
   }
 
-  /** Runs {@code threads} workers over {@code items}; returns the sum of their counts. */
+  /** Which item a thread takes next. Thread-safe. */
+  interface Schedule<T> {
+    /** The next item for thread {@code worker} (0 to threads - 1); null when none is left. */
+    T next(int worker);
+  }
+
+  /** The items in this order, each to the thread that asks first. */
+  static <T> Schedule<T> inOrder(Collection<T> items) {
+    ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>(items);
+    return worker -> queue.poll();
+  }
+
+  /** Runs {@code threads} workers over the scheduled items; returns the sum of their counts. */
   static <T> long run(String threadName, int threads, SnapshotLoader.ConnectionFactory connections,
-      Collection<T> items, PerConnection<T> perConnection)
+      Schedule<T> work, PerConnection<T> perConnection)
       throws SQLException, InterruptedException {
-    ConcurrentLinkedQueue<T> work = new ConcurrentLinkedQueue<>(items);
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, threadName));
     try {
       List<Future<Long>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
+        int thread = i;
         results.add(pool.submit(() -> {
           try (Connection c = connections.open()) {
             Worker<T> worker = perConnection.open(c);
             long count = 0;
-            for (T item = work.poll(); item != null && !failed.get(); item = work.poll()) {
+            for (T item = work.next(thread); item != null && !failed.get();
+                item = work.next(thread)) {
               count += worker.handle(item);
             }
             return count;

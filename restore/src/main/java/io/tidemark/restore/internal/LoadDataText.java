@@ -1,6 +1,6 @@
 package io.tidemark.restore.internal;
 
-import java.nio.ByteBuffer;
+import io.tidemark.schemas.SnapshotRow;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -56,44 +56,39 @@ final class LoadDataText {
     put(lastOfRow ? (byte) '\n' : (byte) '\t');
   }
 
-  /** A value of a column read as text. */
-  void text(Object v) {
-    if (v == null) {
-      nullValue();
-    } else if (v instanceof Long l) {
-      digits(l);
-    } else if (v instanceof Double) {
-      ascii(v.toString());
-    } else if (v instanceof Boolean b) {
-      put(b ? (byte) '1' : (byte) '0');
-    } else if (v instanceof CharSequence s) {
-      escaped(s.toString().getBytes(StandardCharsets.UTF_8));
-    } else {
-      throw new IllegalArgumentException("a column value of " + v.getClass().getName()
-          + " cannot load into a text or number column");
+  /** Column {@code i} of {@code row}, a column read as text. */
+  void text(SnapshotRow row, int i) {
+    switch (row.kind(i)) {
+      case NULL -> nullValue();
+      case LONG -> digits(row.longValue(i));
+      case DOUBLE -> ascii(Double.toString(row.doubleValue(i)));
+      case BOOLEAN -> put(row.booleanValue(i) ? (byte) '1' : (byte) '0');
+      case STRING -> escaped(row.bytes(i), row.length(i));
+      case BYTES -> throw new IllegalArgumentException("a bytes value (column "
+          + row.name(i) + ") cannot load into a text or number column");
     }
   }
 
-  /** A value of a column read through {@code UNHEX()}: bytes, or a BIT(1) boolean. */
-  void hex(Object v) {
-    if (v == null) {
-      nullValue();
-    } else if (v instanceof ByteBuffer b) {
-      ByteBuffer d = b.duplicate();
-      ensure(2 * d.remaining());
-      while (d.hasRemaining()) {
-        int x = d.get() & 0xff;
-        bytes[size++] = HEX[x >>> 4];
-        bytes[size++] = HEX[x & 0xf];
-      }
-    } else if (v instanceof Boolean b) {
-      ascii(b ? "01" : "00");
-    } else if (v instanceof Long l) {
+  /** Column {@code i} of {@code row}, a column read through {@code UNHEX()}. */
+  void hex(SnapshotRow row, int i) {
+    switch (row.kind(i)) {
+      case NULL -> nullValue();
+      case BYTES -> hexDigits(row.bytes(i), row.length(i));
+      case BOOLEAN -> ascii(row.booleanValue(i) ? "01" : "00");
       // a snapshot reads BIT(1) as a number; the server drops a BIT value's leading zero bytes
-      ascii(String.format("%016X", l));
-    } else {
-      throw new IllegalArgumentException("a column value of " + v.getClass().getName()
-          + " cannot load into a binary, BIT or geometry column");
+      case LONG -> ascii(String.format("%016X", row.longValue(i)));
+      case DOUBLE, STRING -> throw new IllegalArgumentException("a " + row.kind(i)
+          + " value (column " + row.name(i) + ") cannot load into a binary, BIT or geometry"
+          + " column");
+    }
+  }
+
+  private void hexDigits(byte[] b, int length) {
+    ensure(2 * length);
+    for (int i = 0; i < length; i++) {
+      int x = b[i] & 0xff;
+      bytes[size++] = HEX[x >>> 4];
+      bytes[size++] = HEX[x & 0xf];
     }
   }
 
@@ -132,9 +127,10 @@ final class LoadDataText {
     }
   }
 
-  private void escaped(byte[] utf8) {
-    ensure(2 * utf8.length);
-    for (byte x : utf8) {
+  private void escaped(byte[] utf8, int length) {
+    ensure(2 * length);
+    for (int i = 0; i < length; i++) {
+      byte x = utf8[i];
       switch (x) {
         case '\\' -> pair('\\');
         case '\t' -> pair('t');

@@ -1,8 +1,9 @@
 package io.tidemark.restore.internal;
 
 import io.tidemark.restore.SqlNames;
-import io.tidemark.schemas.avro.Column;
+import io.tidemark.schemas.SnapshotRow;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -40,97 +41,145 @@ final class LoadDataWriter implements RowSink {
       + " 'geometrycollection', 'geomcollection')";
 
   private final Connection c;
+  private final TableTurns turns;
   private final GeneratedColumns generated;
   private final ColumnSets binary;
   private final int maxBytes;
   /** The rows not loaded yet, per qualified table name, in the order tables first came. */
   private final Map<String, TableRows> pending = new LinkedHashMap<>();
+  /** The table of the row before, and its names as that row had them (the same Strings). */
+  private TableRows current;
+  private String currentDatabase;
+  private String currentTable;
   /** The memory the pending tables' buffers take (their capacity, not only their text). */
   private long heldBytes;
 
   /** One table's rows as LOAD DATA text, all with the same columns. */
   private static final class TableRows {
     final String qualified;
-    final List<String> columns;
+    /** The snapshot row's column names, generated ones included, as UTF-8. */
+    final byte[][] names;
+    /** Per snapshot column: written as text, through hex, or left out (generated). */
+    final Write[] writes;
+    /** The columns the statement names: the snapshot's but the generated ones. */
+    final List<String> columns = new ArrayList<>();
     final Set<String> hexNames;
-    final boolean[] hex;
+    final int lastWritten;
     final LoadDataText text = new LoadDataText(INITIAL_TABLE_BYTES);
     long rows;
 
-    TableRows(String qualified, List<String> columns, Set<String> hexNames) {
+    TableRows(String qualified, SnapshotRow row, Set<String> generated, Set<String> hexNames) {
       this.qualified = qualified;
-      this.columns = columns;
       this.hexNames = hexNames;
-      this.hex = new boolean[columns.size()];
-      for (int i = 0; i < hex.length; i++) {
-        hex[i] = hexNames.contains(columns.get(i));
+      names = new byte[row.columns()][];
+      writes = new Write[row.columns()];
+      int last = -1;
+      for (int i = 0; i < names.length; i++) {
+        String name = row.name(i);
+        names[i] = name.getBytes(StandardCharsets.UTF_8);
+        if (generated.contains(name)) {
+          writes[i] = Write.SKIP;
+        } else {
+          writes[i] = hexNames.contains(name) ? Write.HEX : Write.TEXT;
+          columns.add(name);
+          last = i;
+        }
       }
+      lastWritten = last;
     }
 
-    void append(List<Column> row) {
-      for (int i = 0; i < row.size(); i++) {
-        Object value = row.get(i).getValue();
-        if (hex[i]) {
-          text.hex(value);
-        } else {
-          text.text(value);
+    /** Whether the row has exactly this table's columns, in this order. */
+    boolean matches(SnapshotRow row) {
+      if (row.columns() != names.length) {
+        return false;
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (!row.nameIs(i, names[i])) {
+          return false;
         }
-        text.separator(i == row.size() - 1);
+      }
+      return true;
+    }
+
+    void append(SnapshotRow row) {
+      for (int i = 0; i < writes.length; i++) {
+        switch (writes[i]) {
+          case SKIP -> {
+            continue;
+          }
+          case HEX -> text.hex(row, i);
+          case TEXT -> text.text(row, i);
+        }
+        text.separator(i == lastWritten);
       }
       rows++;
     }
   }
 
-  LoadDataWriter(Connection c) {
-    this(c, MAX_BYTES);
+  private enum Write { TEXT, HEX, SKIP }
+
+  LoadDataWriter(Connection c, TableTurns turns) {
+    this(c, turns, MAX_BYTES);
   }
 
-  /** @param maxBytes the most memory all tables' buffers take together */
-  LoadDataWriter(Connection c, int maxBytes) {
+  /**
+   * @param turns the turns at the tables this connection shares with the load's others
+   * @param maxBytes the most memory all tables' buffers take together
+   */
+  LoadDataWriter(Connection c, TableTurns turns, int maxBytes) {
     this.c = c;
+    this.turns = turns;
     this.generated = new GeneratedColumns(c);
     this.binary = new ColumnSets(c, BINARY_SQL);
     this.maxBytes = maxBytes;
   }
 
   @Override
-  public void add(String db, String tableName, List<Column> snapshotRow) throws SQLException {
-    List<Column> row = generated.writable(db, tableName, snapshotRow);
-    String qualified = SqlNames.quote(db) + "." + SqlNames.quote(tableName);
-    TableRows t = pending.get(qualified);
-    if (t != null && !RowSink.sameColumns(row, t.columns)) {
+  public void add(SnapshotRow row) throws SQLException {
+    TableRows t = current;
+    if (t == null || row.table() != currentTable || row.database() != currentDatabase) {
+      currentDatabase = row.database();
+      currentTable = row.table();
+      t = pending.get(SqlNames.quote(currentDatabase) + "." + SqlNames.quote(currentTable));
+    }
+    if (t != null && !t.matches(row)) {
       load(t); // rows with other columns (the snapshot's DDL changed?) go in their own statement
       t = null;
     }
     if (t == null) {
-      t = new TableRows(qualified, row.stream().map(Column::getName).toList(),
-          binary.of(db, tableName));
-      pending.put(qualified, t);
+      t = new TableRows(SqlNames.quote(row.database()) + "." + SqlNames.quote(row.table()), row,
+          generated.names(row.database(), row.table()), binary.of(row.database(), row.table()));
+      pending.put(t.qualified, t);
       heldBytes += t.text.array().length;
     }
+    current = t;
     int before = t.text.array().length;
     t.append(row);
     heldBytes += t.text.array().length - before;
     if (heldBytes >= maxBytes) {
-      load(pending.values().stream().max(Comparator.comparingInt(p -> p.text.array().length))
-          .orElseThrow());
+      turns.loadOne(pending.values().stream()
+          .sorted(Comparator.comparingInt((TableRows p) -> p.text.array().length).reversed())
+          .map(p -> p.qualified).toList(), table -> load(pending.get(table)));
     }
   }
 
   @Override
   public void flush() throws SQLException {
-    for (TableRows t : List.copyOf(pending.values())) {
-      load(t);
+    while (!pending.isEmpty()) {
+      turns.loadOne(List.copyOf(pending.keySet()), table -> load(pending.get(table)));
     }
   }
 
   /** Loads a table's pending rows in one statement and forgets them. */
   private void load(TableRows t) throws SQLException {
     pending.remove(t.qualified);
+    if (current == t) {
+      current = null;
+    }
     heldBytes -= t.text.array().length;
     try (Statement st = c.createStatement()) {
       st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(
-          new ByteArrayInputStream(t.text.array(), 0, t.text.size()));
+          new PacketSizedStream(t.text.array(), t.text.size()));
       long loaded = st.executeLargeUpdate(statement(t.qualified, t.columns, t.hexNames));
       SQLWarning w = st.getWarnings();
       if (loaded != t.rows || w != null) {
@@ -156,6 +205,25 @@ final class LoadDataWriter implements RowSink {
     return "LOAD DATA LOCAL INFILE 'tidemark-rows' INTO TABLE " + qualified + " "
         + LoadDataText.FORMAT + " (" + String.join(", ", targets) + ")"
         + (sets.isEmpty() ? "" : " SET " + String.join(", ", sets));
+  }
+
+  /**
+   * Hands the driver at most {@link #READ_BYTES} a read. Connector/J copies each read of the
+   * stream into its 8 KiB packet buffer after a 4-byte header; a full 8 KiB read did not fit, so
+   * it grew the buffer (to 128 KiB) and shrank it again for every packet, a fifth of a load
+   * thread's time.
+   */
+  private static final class PacketSizedStream extends ByteArrayInputStream {
+    private static final int READ_BYTES = 8192 - 4;
+
+    PacketSizedStream(byte[] bytes, int length) {
+      super(bytes, 0, length);
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) {
+      return super.read(b, off, Math.min(len, READ_BYTES));
+    }
   }
 
   private static String warnings(SQLWarning w) {

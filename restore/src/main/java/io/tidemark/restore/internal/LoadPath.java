@@ -17,21 +17,22 @@ import org.slf4j.LoggerFactory;
 public enum LoadPath {
   LOAD_DATA {
     @Override
-    RowSink open(Connection c) {
-      return new LoadDataWriter(c);
+    RowSink open(Connection c, TableTurns turns) {
+      return new LoadDataWriter(c, turns);
     }
   },
   INSERT {
     @Override
-    RowSink open(Connection c) throws SQLException {
-      return new RowInserter(c);
+    RowSink open(Connection c, TableTurns turns) throws SQLException {
+      return new RowInserter(c); // a multi-row INSERT takes no table-wide AUTO-INC lock
     }
   };
 
   private static final Logger log = LoggerFactory.getLogger(LoadPath.class);
   private static final AtomicBoolean binlogWarned = new AtomicBoolean();
 
-  abstract RowSink open(Connection c) throws SQLException;
+  /** A writer on {@code c}, one of the load's connections, which share {@code turns}. */
+  abstract RowSink open(Connection c, TableTurns turns) throws SQLException;
 
   /** The fastest path {@code target} (a load connection) accepts; logged with the reason. */
   public static LoadPath choose(Connection target) throws SQLException {

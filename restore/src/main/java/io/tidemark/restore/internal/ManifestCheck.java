@@ -31,7 +31,8 @@ public final class ManifestCheck {
     List<TableManifest> tables = new ArrayList<>(manifest.getTables());
     tables.sort(Comparator.comparingLong(TableManifest::getRows).reversed());
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    ConnectionWorkers.run("tidemark-check", threads, connections, tables, c -> t -> {
+    ConnectionWorkers.run("tidemark-check", threads, connections,
+        ConnectionWorkers.inOrder(tables), c -> t -> {
       check(c, t, fetchRows).ifPresent(problems::add);
       return 0;
     });

@@ -1,6 +1,7 @@
 package io.tidemark.restore.internal;
 
 import io.tidemark.restore.SqlNames;
+import io.tidemark.schemas.SnapshotRow;
 import io.tidemark.schemas.avro.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,12 +54,14 @@ final class RowInserter implements RowSink {
   }
 
   @Override
-  public void add(String database, String tableName, List<Column> snapshotRow) throws SQLException {
-    List<Column> row = generated.writable(database, tableName, snapshotRow);
+  public void add(SnapshotRow snapshotRow) throws SQLException {
+    String database = snapshotRow.database();
+    String tableName = snapshotRow.table();
+    List<Column> row = generated.writable(database, tableName, snapshotRow.toColumns());
     String qualified = SqlNames.quote(database) + "." + SqlNames.quote(tableName);
     long size = PacketLimit.textSize("", row);
     TableRows t = pending.get(qualified);
-    if (t != null && (!RowSink.sameColumns(row, t.columns)
+    if (t != null && (!sameColumns(row, t.columns)
         || t.bytes + size > Math.min(MAX_BYTES, limit.max() / 2))) {
       write(t);
       t = null;
@@ -83,6 +86,19 @@ final class RowInserter implements RowSink {
     for (TableRows t : List.copyOf(pending.values())) {
       write(t);
     }
+  }
+
+  /** Whether a row has exactly these columns, in this order (it may share their statement). */
+  private static boolean sameColumns(List<Column> row, List<String> columns) {
+    if (row.size() != columns.size()) {
+      return false;
+    }
+    for (int i = 0; i < row.size(); i++) {
+      if (!row.get(i).getName().equals(columns.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Writes a table's pending rows in one statement and forgets them. */

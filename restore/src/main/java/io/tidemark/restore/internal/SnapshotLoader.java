@@ -3,6 +3,7 @@ package io.tidemark.restore.internal;
 import io.tidemark.restore.SqlNames;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
+import io.tidemark.schemas.SnapshotRow;
 import io.tidemark.schemas.avro.DatabaseDefinition;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.SnapshotRecord;
@@ -79,10 +80,12 @@ public final class SnapshotLoader {
       }
       covered = Math.max(covered, lastOffsetOf(key));
     }
-    return ConnectionWorkers.run("tidemark-load", threads, connections, work, c -> {
+    TableTurns turns = new TableTurns();
+    return ConnectionWorkers.run("tidemark-load", threads, connections,
+        new Stretches<>(work, threads), c -> {
       LoadPath.skipBinlog(c);
       c.setAutoCommit(false);
-      RowSink sink = path.open(c);
+      RowSink sink = path.open(c, turns);
       return b -> {
         long loadedNow = load(c, sink, b);
         onLoaded.accept(loadedNow);
@@ -99,13 +102,14 @@ public final class SnapshotLoader {
         BundleReader<SnapshotRecord> reader = new BundleReader<>(BundleContent.SNAPSHOT, in,
             bundle.key())) {
       PrimitiveIterator.OfLong offsets = reader.metadata().offsetRuns().iterator();
+      SnapshotRow row = new SnapshotRow(reader.writerSchema());
       long rows = 0;
       while (reader.hasNext()) {
-        SnapshotRecord r = reader.next();
+        reader.next(row::read);
         if (offsets.nextLong() <= bundle.skipUpTo()) {
           continue;
         }
-        sink.add(r.getDatabase(), r.getTable(), r.getRow());
+        sink.add(row);
         rows++;
       }
       sink.flush();

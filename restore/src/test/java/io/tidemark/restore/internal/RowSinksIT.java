@@ -31,7 +31,7 @@ class RowSinksIT {
 
   @Test
   void rowsOfInterleavedTablesLoadInOneStatementPerTable() throws SQLException {
-    assertThat(statementsFor(LoadDataWriter::new, "Com_load")).as("LOAD DATA statements")
+    assertThat(statementsFor(c -> new LoadDataWriter(c, new TableTurns()), "Com_load")).as("LOAD DATA statements")
         .isEqualTo(2);
     assertLoaded(600);
   }
@@ -47,7 +47,7 @@ class RowSinksIT {
   void pendingRowsOfAllTablesStayWithinTheByteBudget() throws SQLException {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
-      LoadDataWriter writer = new LoadDataWriter(c, 16 << 10);
+      LoadDataWriter writer = new LoadDataWriter(c, new TableTurns(), 16 << 10);
       long before = statements(c, "Com_load");
       addInterleaved(writer, 3000); // ~50 KiB of text
       long beforeFlush = statements(c, "Com_load") - before;
@@ -80,10 +80,11 @@ class RowSinksIT {
   private void addInterleaved(RowSink sink, int rows) throws SQLException {
     for (int i = 0; i < rows; i++) {
       if (i / 3 % 2 == 0) {
-        sink.add(db, "a", List.of(new Column("id", (long) i), new Column("s", "row\t" + i),
-            new Column("b", ByteBuffer.wrap(new byte[] {(byte) i, 0, 10}))));
+        sink.add(SnapshotRows.of(db, "a", List.of(new Column("id", (long) i), new Column("s", "row\t" + i),
+            new Column("b", ByteBuffer.wrap(new byte[] {(byte) i, 0, 10})))));
       } else {
-        sink.add(db, "b", List.of(new Column("id", (long) i), new Column("v", i * 1000L)));
+        sink.add(SnapshotRows.of(db, "b",
+            List.of(new Column("id", (long) i), new Column("v", i * 1000L))));
       }
     }
   }
