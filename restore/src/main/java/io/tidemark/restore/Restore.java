@@ -115,7 +115,6 @@ public final class Restore {
         rows = loader.loadRows(keysUnder(SnapshotKeys.chunksOf(settings.prefix(),
             snapshot.getSnapshotId())), Checkpoint.loadedBundles(c), progress::rowsLoaded);
         progress.enter(RestoreProgress.Phase.CHECK);
-        DeferredIndexes.rebuild(c);
         List<String> mismatches = ManifestCheck.mismatches(this::connect, snapshot, FETCH_ROWS,
             settings.threads());
         if (!mismatches.isEmpty()) {

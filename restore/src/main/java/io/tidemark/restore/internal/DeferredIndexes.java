@@ -66,36 +66,36 @@ public final class DeferredIndexes {
     }
   }
 
-  /** Re-adds every recorded index the target lacks, one ALTER TABLE per table. */
-  public static void rebuild(Connection c) throws SQLException {
-    createTable(c);
-    Map<List<String>, List<String[]>> byTable = new LinkedHashMap<>();
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT database_name,"
-        + " table_name, index_name, definition FROM " + TABLE + " ORDER BY 1, 2, 3")) {
-      while (r.next()) {
-        byTable.computeIfAbsent(List.of(r.getString(1), r.getString(2)), k -> new ArrayList<>())
-            .add(new String[] {r.getString(3), r.getString(4)});
-      }
-    }
-    for (Map.Entry<List<String>, List<String[]>> t : byTable.entrySet()) {
-      String db = t.getKey().get(0);
-      String table = t.getKey().get(1);
-      List<String> adds = new ArrayList<>();
-      for (String[] index : t.getValue()) {
-        if (!exists(c, db, table, index[0])) {
-          adds.add("ADD " + index[1]);
+  /**
+   * Re-adds the recorded indexes of one table that the target lacks, in one ALTER TABLE, then
+   * forgets them. Tables rebuild independently, each on any connection.
+   */
+  public static void rebuild(Connection c, String db, String table) throws SQLException {
+    List<String> adds = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT index_name, definition FROM " + TABLE
+        + " WHERE database_name = ? AND table_name = ? ORDER BY index_name")) {
+      ps.setString(1, db);
+      ps.setString(2, table);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          if (!exists(c, db, table, r.getString(1))) {
+            adds.add("ADD " + r.getString(2));
+          }
         }
       }
-      alter(c, db, table, adds);
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE
-          + " WHERE database_name = ? AND table_name = ?")) {
-        ps.setString(1, db);
-        ps.setString(2, table);
-        ps.executeUpdate();
-      }
-      commitIfTransactional(c);
-      log.info("{} deferred indexes of {}.{} built", adds.size(), db, table);
     }
+    if (adds.isEmpty()) {
+      return;
+    }
+    alter(c, db, table, adds);
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE
+        + " WHERE database_name = ? AND table_name = ?")) {
+      ps.setString(1, db);
+      ps.setString(2, table);
+      ps.executeUpdate();
+    }
+    commitIfTransactional(c);
+    log.info("{} deferred indexes of {}.{} built", adds.size(), db, table);
   }
 
   /** The plain KEY lines of a SHOW CREATE TABLE text: index name to its definition. */

@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks every loaded table: {@code CHECK TABLE} must find it sound, and read back through the
- * same canonical row form the snapshot used, its row count and checksum must equal the
- * manifest's; tables spread over {@code threads} connections, the largest first.
+ * Finishes and checks every loaded table: its deferred indexes are built ({@link
+ * DeferredIndexes#rebuild}), then {@code CHECK TABLE} must find it sound, and read back through
+ * the same canonical row form the snapshot used, its row count and checksum must equal the
+ * manifest's. Tables spread over {@code threads} connections, the largest first, so one
+ * table's index build on the server overlaps another's read-back in the JVM.
  */
 public final class ManifestCheck {
   private ManifestCheck() {}
@@ -42,6 +44,7 @@ public final class ManifestCheck {
 
   private static Optional<String> check(Connection c, TableManifest t, int fetchRows)
       throws SQLException {
+    DeferredIndexes.rebuild(c, t.getDatabase(), t.getTable());
     String table = SqlNames.quote(t.getDatabase()) + "." + SqlNames.quote(t.getTable());
     // Rows of Table, Op, Msg_type, Msg_text: a sound table ends with "status: OK"; an engine
     // that cannot check says so in a note, which is no finding.

@@ -27,7 +27,7 @@ class LoadDataTextTest {
   }
 
   @Test
-  void writesNumbersAsTheirDigitsAndDoublesAsTheShortestExactText() {
+  void writesNumbersAsTheirDigitsAndDoublesAsExactText() {
     text(-9223372036854775808L);
     text.separator(false);
     text(0.1);
@@ -37,12 +37,43 @@ class LoadDataTextTest {
     text((double) 3.4028235E38f);
     text.separator(true);
 
-    assertThat(written()).isEqualTo("-9223372036854775808\t0.1\t1.0E-5\t3.4028234663852886E38\n");
+    assertThat(written()).isEqualTo("-9223372036854775808\t0.1\t0.00001\t3.4028234663852886E38\n");
     assertThat(Double.parseDouble("3.4028234663852886E38")).isEqualTo((double) 3.4028235E38f);
     for (long v : new long[] {0, 7, -1, 10, -10, 1234567890L, Long.MAX_VALUE, Long.MIN_VALUE + 1}) {
       text.clear();
       text(v);
       assertThat(written()).as("long %d", v).isEqualTo(Long.toString(v));
+    }
+  }
+
+  @Test
+  void writesDoublesWithFewDecimalsAsTheirDigits() {
+    double[] values = {0.7919, 841.470985, -0.5, 3.0, -12345678.25, 1e-8, 0.1 + 0.2, 2.5e8};
+    String[] expected = {"0.7919", "841.470985", "-0.5", "3", "-12345678.25", "0.00000001",
+        "0.30000000000000004", "250000000"};
+    for (int i = 0; i < values.length; i++) {
+      text.clear();
+      text(values[i]);
+      assertThat(written()).isEqualTo(expected[i]);
+    }
+  }
+
+  @Test
+  void everyDoubleParsesBackToItself() {
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 20_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> Math.round(random.nextGaussian() * 1e6) / Math.pow(10, random.nextInt(9));
+        case 1 -> Double.longBitsToDouble(random.nextLong());
+        case 2 -> random.nextDouble() * Math.pow(10, random.nextInt(30) - 15);
+        default -> (float) (random.nextGaussian() * 1000);
+      };
+      if (Double.isNaN(v) || Double.isInfinite(v)) {
+        continue;
+      }
+      text.clear();
+      text(v);
+      assertThat(Double.parseDouble(written())).as("%s", v).isEqualTo(v);
     }
   }
 
