@@ -13,6 +13,7 @@ import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.schemas.avro.SnapshotRecord;
 import io.tidemark.schemas.avro.SnapshotRecordKind;
+import io.tidemark.sinks.internal.ShutdownSteps;
 import io.tidemark.sinks.internal.DurableStore;
 import io.tidemark.sinks.internal.BundleCommitter;
 import io.tidemark.sinks.internal.PartitionBatch;
@@ -114,6 +115,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   @Override
   public void run() {
     boolean orderedShutdown = false;
+    Throwable ended = null;
     try {
       pipeline.drainNow(); // what an earlier run spooled goes first
       consumer.subscribe(List.of(settings.topics().changes(), settings.topics().snapshots()),
@@ -141,19 +143,19 @@ public final class SinkWorker implements Runnable, AutoCloseable {
       }
     } catch (WakeupException e) {
       if (!stopping.get()) {
+        ended = e;
         throw e;
       }
+    } catch (RuntimeException | Error e) {
+      ended = e;
+      throw e;
     } finally {
-      try {
+      // what is batched becomes durable and committed, also after a failure; a shutdown step
+      // that fails then is added to the failure that ended the loop, never thrown instead
+      ShutdownSteps.run(ended, () -> {
         flushAll(FlushReason.SHUTDOWN);
         committer.commitAll();
-      } finally {
-        try {
-          consumer.close();
-        } finally {
-          pipeline.close();
-        }
-      }
+      }, consumer::close, pipeline::close);
     }
     if (orderedShutdown) {
       throw new IllegalStateException(pipeline.consecutiveFailures() + " uploads to s3://"
