@@ -64,7 +64,7 @@ final class Demo {
       TopicNames topics = new TopicNames("demo");
       CaptureSettings capture = new CaptureSettings(topics, "127.0.0.1", source.port(), "tidemark",
           "demo-capture-pw", 5400, List.of(DB), kafka.bootstrapServers(), 3, (short) 1,
-          Duration.ofMillis(50), Duration.ofMillis(500));
+          Duration.ofMillis(CaptureSettings.POLL_INTERVAL_MS), Duration.ofMillis(500));
       SinkSettings sink = SinkSettings.defaults(topics, kafka.bootstrapServers(), BUCKET, "backups")
         .withFlush(new FlushPolicy(1000, 16L << 20, Duration.ofSeconds(1)));
       Path spool = Files.createTempDirectory("tidemark-demo-spool");

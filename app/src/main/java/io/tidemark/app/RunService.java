@@ -90,7 +90,8 @@ final class RunService {
     CaptureSettings settings = new CaptureSettings(topics, config.source().host(),
         config.source().port(), config.source().user(), config.source().password(),
         config.serverId(), config.databases(), kafka, config.partitions(),
-        config.replicationFactor(), Duration.ofMillis(100), Duration.ofSeconds(10));
+        config.replicationFactor(), Duration.ofMillis(CaptureSettings.POLL_INTERVAL_MS),
+        Duration.ofSeconds(10));
     return Optional.of(settings);
   }
 

@@ -65,7 +65,7 @@ final class CaptureBench implements Callable<Integer> {
   @Option(names = "--probe-period-ms", defaultValue = "10", description = "ms between probe rows")
   int probePeriodMs;
 
-  @Option(names = "--poll-interval-ms", defaultValue = "50",
+  @Option(names = "--poll-interval-ms", defaultValue = "" + CaptureSettings.POLL_INTERVAL_MS,
       description = "capture's poll interval (CaptureSettings.pollInterval)")
   int pollIntervalMs;
 

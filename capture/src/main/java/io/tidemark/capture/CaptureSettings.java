@@ -30,6 +30,12 @@ public record CaptureSettings(
     List<String> databases, String bootstrapServers, int partitions, short replicationFactor,
     Duration pollInterval, Duration heartbeatInterval) {
 
+  /**
+   * The poll interval {@code tidemark run} uses and the capture benchmark measures, in ms: how
+   * long the engine sleeps when it finds no change waiting.
+   */
+  public static final long POLL_INTERVAL_MS = 50;
+
   public CaptureSettings {
     Objects.requireNonNull(topics, "topics");
     Objects.requireNonNull(host, "host");
