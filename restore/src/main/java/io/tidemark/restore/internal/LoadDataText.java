@@ -33,6 +33,17 @@ final class LoadDataText {
   private static final int MAX_DECIMALS = 8;
   /** 10^0 to 10^8, each a double exactly. */
   private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+  /** For each byte below 0x5d, the letter of its escape, or 0 when it needs none. */
+  private static final byte[] ESCAPES = new byte['\\' + 1];
+
+  static {
+    ESCAPES['\\'] = '\\';
+    ESCAPES['\t'] = 't';
+    ESCAPES['\n'] = 'n';
+    ESCAPES['\r'] = 'r';
+    ESCAPES[0] = '0';
+  }
+
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] bytes;
@@ -178,19 +189,22 @@ final class LoadDataText {
     }
   }
 
+  /** UTF-8 text with the bytes LOAD DATA reads as syntax escaped; runs between them copied whole. */
   private void escaped(byte[] utf8, int length) {
     ensure(2 * length);
+    int run = 0;
     for (int i = 0; i < length; i++) {
       byte x = utf8[i];
-      switch (x) {
-        case '\\' -> pair('\\');
-        case '\t' -> pair('t');
-        case '\n' -> pair('n');
-        case '\r' -> pair('r');
-        case 0 -> pair('0');
-        default -> bytes[size++] = x;
+      // the bytes that need an escape are all at most '\\' (0x5c)
+      if (x >= 0 && x <= '\\' && ESCAPES[x] != 0) {
+        System.arraycopy(utf8, run, bytes, size, i - run);
+        size += i - run;
+        pair((char) ESCAPES[x]);
+        run = i + 1;
       }
     }
+    System.arraycopy(utf8, run, bytes, size, length - run);
+    size += length - run;
   }
 
   private void pair(char escaped) {
