@@ -106,6 +106,7 @@ public final class SnapshotRow {
   private static Schema columnSchema(Schema.Field f) {
     Schema s = f.schema();
     if (s.getType() == Schema.Type.UNION && s.getTypes().size() == 2
+        && s.getTypes().get(0).getType() == Schema.Type.NULL
         && s.getTypes().get(1).getType() == Schema.Type.ARRAY
         && s.getTypes().get(1).getElementType().getType() == Schema.Type.RECORD) {
       return s.getTypes().get(1).getElementType();
@@ -148,7 +149,7 @@ public final class SnapshotRow {
   }
 
   private void readColumns(Decoder in) throws IOException {
-    if (in.readIndex() == 0) {
+    if (nullBranch(in)) {
       return;
     }
     for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
@@ -214,6 +215,15 @@ public final class SnapshotRow {
       case NULL -> in.readNull();
       default -> GenericDatumReader.skip(schema, in);
     }
+  }
+
+  /** Reads the branch of a [null, x] union: true for null, false for x. */
+  private static boolean nullBranch(Decoder in) throws IOException {
+    int index = in.readIndex();
+    if (index != 0 && index != 1) {
+      throw new IOException("union branch " + index + " of 2");
+    }
+    return index == 0;
   }
 
   private static Schema branch(List<Schema> branches, int index) throws IOException {
@@ -296,7 +306,7 @@ public final class SnapshotRow {
 
     /** Reads the field; false when it is null. */
     boolean read(Decoder in) throws IOException {
-      if (in.readIndex() == 0) {
+      if (nullBranch(in)) {
         return false;
       }
       in.readString(scratch);

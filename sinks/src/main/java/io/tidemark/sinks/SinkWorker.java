@@ -116,6 +116,7 @@ public final class SinkWorker implements Runnable, AutoCloseable {
   public void run() {
     boolean orderedShutdown = false;
     Throwable ended = null;
+    Throwable shutdownFailed;
     try {
       pipeline.drainNow(); // what an earlier run spooled goes first
       consumer.subscribe(List.of(settings.topics().changes(), settings.topics().snapshots()),
@@ -152,20 +153,24 @@ public final class SinkWorker implements Runnable, AutoCloseable {
     } finally {
       // what is batched becomes durable and committed, also after a failure; a shutdown step
       // that fails then is added to the failure that ended the loop, never thrown instead
-      ShutdownSteps.run(ended, () -> {
+      shutdownFailed = ShutdownSteps.run(() -> {
         flushAll(FlushReason.SHUTDOWN);
         committer.commitAll();
       }, consumer::close, pipeline::close);
+      ShutdownSteps.addTo(ended, shutdownFailed);
     }
     if (orderedShutdown) {
-      throw new IllegalStateException(pipeline.consecutiveFailures() + " uploads to s3://"
-          + settings.bucket() + " failed in a row; intake stopped and " + (
+      IllegalStateException stopped = new IllegalStateException(pipeline.consecutiveFailures()
+          + " uploads to s3://" + settings.bucket() + " failed in a row; intake stopped and " + (
               committer.heldSummary().isEmpty() ? "every batch is in the spool"
               : "every batch that fitted is in the spool; " + committer.heldSummary()
                   + " fitted nowhere (spool or its disk full) and were not committed: Kafka"
                   + " keeps them")
           + ". Restore S3 access and restart: the spool drains first");
+      ShutdownSteps.addTo(stopped, shutdownFailed);
+      throw stopped;
     }
+    ShutdownSteps.rethrow(shutdownFailed);
   }
 
   /** Stops the loop; the loop makes every batch durable before it returns. */

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * needs). Each definition is recorded in the checkpoint ({@value #TABLE}) and committed before
  * its index is dropped, and {@link #rebuild} re-adds what is recorded and missing, one ALTER
  * TABLE per table, then forgets it: a restore killed at any moment ends, on resume, with every
- * index. Not thread-safe.
+ * index. Stateless: tables rebuild on any connections, several at once.
  */
 public final class DeferredIndexes {
   static final String TABLE = Checkpoint.DATABASE + ".deferred_index";
@@ -71,6 +71,8 @@ public final class DeferredIndexes {
    * forgets them. Tables rebuild independently, each on any connection.
    */
   public static void rebuild(Connection c, String db, String table) throws SQLException {
+    createTable(c);
+    List<String> recorded = new ArrayList<>();
     List<String> adds = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT index_name, definition FROM " + TABLE
         + " WHERE database_name = ? AND table_name = ? ORDER BY index_name")) {
@@ -78,16 +80,17 @@ public final class DeferredIndexes {
       ps.setString(2, table);
       try (ResultSet r = ps.executeQuery()) {
         while (r.next()) {
+          recorded.add(r.getString(1));
           if (!exists(c, db, table, r.getString(1))) {
             adds.add("ADD " + r.getString(2));
           }
         }
       }
     }
-    if (adds.isEmpty()) {
+    if (recorded.isEmpty()) {
       return;
     }
-    alter(c, db, table, adds);
+    alter(c, db, table, adds); // nothing to add after a kill between the ALTER and the DELETE
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + TABLE
         + " WHERE database_name = ? AND table_name = ?")) {
       ps.setString(1, db);
@@ -95,7 +98,7 @@ public final class DeferredIndexes {
       ps.executeUpdate();
     }
     commitIfTransactional(c);
-    log.info("{} deferred indexes of {}.{} built", adds.size(), db, table);
+    log.info("deferred indexes {} of {}.{} built", recorded, db, table);
   }
 
   /** The plain KEY lines of a SHOW CREATE TABLE text: index name to its definition. */

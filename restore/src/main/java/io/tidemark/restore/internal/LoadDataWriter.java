@@ -21,7 +21,8 @@ import java.util.Set;
  * of the tables read in parallel (runs of a few dozen rows), so the rows are kept apart per
  * table and each table's go in one statement instead of one per run. All tables' buffers
  * together are held to {@link #MAX_BYTES}, a buffer's last growth aside: past it, the largest
- * is loaded.
+ * that no other connection of the load is loading goes (or, when all are, the largest, after
+ * its turn: see {@link TableTurns}).
  * Generated columns are left out; binary columns go through user variables and {@code UNHEX()}.
  *
  * <p>The server treats a LOCAL load as IGNORE (it cannot stop the client's stream), turning

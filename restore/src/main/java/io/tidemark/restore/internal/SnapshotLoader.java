@@ -3,6 +3,7 @@ package io.tidemark.restore.internal;
 import io.tidemark.restore.SqlNames;
 import io.tidemark.schemas.BundleContent;
 import io.tidemark.schemas.BundleReader;
+import io.tidemark.schemas.CorruptBundleException;
 import io.tidemark.schemas.SnapshotRow;
 import io.tidemark.schemas.avro.DatabaseDefinition;
 import io.tidemark.schemas.avro.SnapshotManifest;
@@ -64,9 +65,11 @@ public final class SnapshotLoader {
 
   /**
    * Loads the rows of the bundles (keys in offset order) but those already {@code loaded};
-   * returns the number of rows loaded now. {@code threads} workers take bundles in order, each
-   * on its own connection and writer kept for all its bundles (a connection and the writer's
-   * column look-ups per bundle cost more than loading its rows). Each bundle's rows commit
+   * returns the number of rows loaded now. {@code threads} workers take bundles, each from its
+   * own stretch of the list ({@link Stretches}), each on its own connection and writer kept for
+   * all its bundles (a connection and the writer's column look-ups per bundle cost more than
+   * loading its rows); the writers take turns at the tables ({@link TableTurns}). Each bundle's
+   * rows commit
    * together with its entry in the checkpoint, and then {@code onLoaded} learns how many they
    * were. The first failure stops every worker after its current bundle.
    */
@@ -102,7 +105,7 @@ public final class SnapshotLoader {
         BundleReader<SnapshotRecord> reader = new BundleReader<>(BundleContent.SNAPSHOT, in,
             bundle.key())) {
       PrimitiveIterator.OfLong offsets = reader.metadata().offsetRuns().iterator();
-      SnapshotRow row = new SnapshotRow(reader.writerSchema());
+      SnapshotRow row = rowOf(reader, bundle.key());
       long rows = 0;
       while (reader.hasNext()) {
         reader.next(row::read);
@@ -119,6 +122,14 @@ public final class SnapshotLoader {
     } catch (SQLException | IOException | RuntimeException e) {
       c.rollback();
       throw e;
+    }
+  }
+
+  private static SnapshotRow rowOf(BundleReader<SnapshotRecord> reader, String key) {
+    try {
+      return new SnapshotRow(reader.writerSchema());
+    } catch (IllegalArgumentException e) {
+      throw new CorruptBundleException("'" + key + "': " + e.getMessage());
     }
   }
 

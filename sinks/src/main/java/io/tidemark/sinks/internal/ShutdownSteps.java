@@ -1,10 +1,10 @@
 package io.tidemark.sinks.internal;
 
 /**
- * Runs the steps of a shutdown in order, each even when one before it failed, and keeps the
- * first failure the one thrown: the failure that ended the work, when there was one, with the
- * steps' failures added to it as suppressed, else the first step's failure with the later ones
- * added. A shutdown that fails cannot hide why the work stopped.
+ * Runs the steps of a shutdown in order, each even when one before it failed, so that a step
+ * that fails cannot leave the later ones (closing a consumer, stopping a thread) undone, and
+ * returns what failed instead of throwing it: the caller decides whether that failure or the
+ * one that ended its work is thrown.
  */
 public final class ShutdownSteps {
   private ShutdownSteps() {}
@@ -16,26 +16,46 @@ public final class ShutdownSteps {
   }
 
   /**
-   * @param ended what ended the work and is being thrown by the caller; null when it ended well
-   * @throws RuntimeException the first step's failure when {@code ended} is null
+   * Runs every step; returns the first failure (a RuntimeException or an Error) with the later
+   * ones added to it as suppressed, or null when every step succeeded.
    */
-  public static void run(Throwable ended, Step... steps) {
-    RuntimeException first = null;
+  public static Throwable run(Step... steps) {
+    Throwable first = null;
     for (Step step : steps) {
       try {
         step.run();
-      } catch (RuntimeException e) {
-        if (ended != null) {
-          ended.addSuppressed(e);
-        } else if (first == null) {
+      } catch (Throwable e) { // an Error too: the later steps must still run
+        if (first == null) {
           first = e;
-        } else {
+        } else if (e != first) {
           first.addSuppressed(e);
         }
       }
     }
-    if (first != null) {
-      throw first;
+    return first;
+  }
+
+  /**
+   * Adds {@code failure} to {@code ended}, what ended the work, as suppressed; returns whether it
+   * was added (false when there is nothing to add it to).
+   */
+  public static boolean addTo(Throwable ended, Throwable failure) {
+    if (ended == null || failure == null) {
+      return false;
+    }
+    if (failure != ended) {
+      ended.addSuppressed(failure);
+    }
+    return true;
+  }
+
+  /** Throws a failure {@link #run} returned, as the unchecked throwable it is. */
+  public static void rethrow(Throwable failure) {
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    if (failure != null) {
+      throw (RuntimeException) failure;
     }
   }
 }

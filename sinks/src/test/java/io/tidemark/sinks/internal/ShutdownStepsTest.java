@@ -22,30 +22,45 @@ class ShutdownStepsTest {
   }
 
   @Test
-  void theFailureThatEndedTheWorkKeepsTheShutdownsFailuresAsSuppressed() {
+  void everyStepRunsAndTheFirstFailureCarriesTheLaterOnes() {
+    Throwable failed = ShutdownSteps.run(passing("flush"), failing("close consumer"),
+        failing("close pipeline"));
+
+    assertThat(ran).containsExactly("flush", "close consumer", "close pipeline");
+    assertThat(failed).hasMessage("close consumer failed");
+    assertThat(failed.getSuppressed()).extracting(Throwable::getMessage)
+        .containsExactly("close pipeline failed");
+  }
+
+  @Test
+  void anErrorInAStepDoesNotSkipTheLaterSteps() {
+    Throwable failed = ShutdownSteps.run(() -> {
+      throw new OutOfMemoryError("flush");
+    }, passing("close consumer"), passing("close pipeline"));
+
+    assertThat(ran).containsExactly("close consumer", "close pipeline");
+    assertThat(failed).isInstanceOf(OutOfMemoryError.class);
+    assertThatThrownBy(() -> ShutdownSteps.rethrow(failed)).isSameAs(failed);
+  }
+
+  @Test
+  void theFailureThatEndedTheWorkKeepsTheShutdownsFailureAsSuppressed() {
     IllegalStateException ended = new IllegalStateException("the loop failed");
+    Throwable failed = ShutdownSteps.run(failing("flush"), passing("close"));
 
-    ShutdownSteps.run(ended, failing("flush"), passing("close consumer"), failing("close pipeline"));
-
-    assertThat(ran).containsExactly("flush", "close consumer", "close pipeline");
+    assertThat(ShutdownSteps.addTo(ended, failed)).isTrue();
     assertThat(ended.getSuppressed()).extracting(Throwable::getMessage)
-        .containsExactly("flush failed", "close pipeline failed");
+        .containsExactly("flush failed");
+    assertThat(ShutdownSteps.addTo(ended, ended)).as("never suppresses itself").isTrue();
+    assertThat(ShutdownSteps.addTo(null, failed)).as("nothing ended the work").isFalse();
   }
 
   @Test
-  void afterWorkThatEndedWellTheFirstStepFailureIsThrownAndEveryStepRuns() {
-    assertThatThrownBy(() -> ShutdownSteps.run(null, passing("flush"), failing("close consumer"),
-        failing("close pipeline")))
-        .hasMessage("close consumer failed")
-        .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
-            .containsExactly("close pipeline failed"));
-    assertThat(ran).containsExactly("flush", "close consumer", "close pipeline");
-  }
+  void aCleanShutdownReturnsNothingToThrow() {
+    Throwable failed = ShutdownSteps.run(passing("flush"), passing("close"));
 
-  @Test
-  void aCleanShutdownThrowsNothing() {
-    ShutdownSteps.run(null, passing("flush"), passing("close"));
-
+    assertThat(failed).isNull();
+    ShutdownSteps.rethrow(failed);
     assertThat(ran).containsExactly("flush", "close");
   }
 }
