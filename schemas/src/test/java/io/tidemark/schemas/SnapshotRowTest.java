@@ -77,6 +77,24 @@ class SnapshotRowTest {
   }
 
   @Test
+  void refusesAUnionBranchTheSchemaDoesNotHave() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    org.apache.avro.io.BinaryEncoder out =
+        org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+    out.writeString("s"); // snapshotId
+    new org.apache.avro.specific.SpecificDatumWriter<>(io.tidemark.schemas.avro.Position.class)
+        .write(AT.toAvro(), out);
+    out.writeEnum(0); // ROW
+    out.writeIndex(5); // database: [null, string] has no branch 5
+    out.flush();
+
+    SnapshotRow row = new SnapshotRow(SnapshotRecord.getClassSchema());
+    assertThatThrownBy(() -> row.read(
+        org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null)))
+        .isInstanceOf(IOException.class).hasMessageContaining("union branch 5 of 2");
+  }
+
+  @Test
   void refusesASchemaWithoutTheRowFields() {
     Schema other = SchemaBuilder.record("Other").fields().requiredString("database").endRecord();
     assertThatThrownBy(() -> new SnapshotRow(other))
