@@ -67,9 +67,31 @@ public final class OffsetRuns {
     return o;
   }
 
-  /** The offsets in entry order. */
+  /** The offsets in entry order, counted out run by run (nothing is buffered). */
   public PrimitiveIterator.OfLong iterator() {
-    return runs.stream().flatMapToLong(r -> java.util.stream.LongStream.rangeClosed(r[0], r[1]))
-        .iterator();
+    return new PrimitiveIterator.OfLong() {
+      private int run;
+      private long next = runs.isEmpty() ? 0 : runs.get(0)[0];
+
+      @Override
+      public boolean hasNext() {
+        return run < runs.size();
+      }
+
+      @Override
+      public long nextLong() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        long offset = next;
+        if (offset == runs.get(run)[1]) {
+          run++;
+          next = run < runs.size() ? runs.get(run)[0] : 0;
+        } else {
+          next++;
+        }
+        return offset;
+      }
+    };
   }
 }

@@ -39,6 +39,15 @@ class OffsetRunsTest {
   }
 
   @Test
+  void theIteratorEndsAfterTheLastOffset() {
+    assertThat(OffsetRuns.parse("").iterator().hasNext()).isFalse();
+    java.util.PrimitiveIterator.OfLong it = OffsetRuns.parse("7,9-10").iterator();
+    assertThat(List.of(it.nextLong(), it.nextLong(), it.nextLong())).containsExactly(7L, 9L, 10L);
+    assertThat(it.hasNext()).isFalse();
+    assertThatThrownBy(it::nextLong).isInstanceOf(java.util.NoSuchElementException.class);
+  }
+
+  @Test
   void offsetsMustIncrease() {
     OffsetRuns runs = new OffsetRuns();
     runs.add(5);
