@@ -4,6 +4,7 @@ import io.tidemark.testkit.MariaDbServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,9 +60,16 @@ final class SourceLoad implements Runnable {
       while (running.get()) {
         between.lock();
         try {
-          rowChanges.addAndGet(oneTransaction(s));
+          Transaction t = oneTransaction(s);
           c.commit();
+          t.onCommit().run();
+          rowChanges.addAndGet(t.changed());
           transactions.incrementAndGet();
+        } catch (SQLTransactionRollbackException victim) {
+          // The server rolled the transaction back as a deadlock victim (the snapshot's backup
+          // lock, BACKUP STAGE BLOCK_COMMIT, can pick one, as mariadb-backup's does); like any
+          // client, the load tries the next one. Nothing of it committed or counted.
+          c.rollback();
         } finally {
           between.unlock();
         }
@@ -71,7 +79,11 @@ final class SourceLoad implements Runnable {
     }
   }
 
-  private int oneTransaction(Statement s) throws SQLException {
+  /** A transaction's row changes, and what the load learns of its ids once it commits. */
+  private record Transaction(int changed, Runnable onCommit) {}
+
+  private Transaction oneTransaction(Statement s) throws SQLException {
+    Runnable onCommit = () -> { };
     int changed = s.executeUpdate("INSERT INTO " + db + ".journal VALUES ("
         + (transactions.get() + 1) + ", NOW(6))");
     String item = db + ".item";
@@ -82,17 +94,17 @@ final class SourceLoad implements Runnable {
         int id = nextId++;
         changed += s.executeUpdate("INSERT INTO " + item + " (id, u, n) VALUES (" + id + ", "
             + id + ", 0)");
-        ids.add(id);
+        onCommit = () -> ids.add(id);
       }
       case 3, 4 -> changed += s.executeUpdate("UPDATE " + item + " SET n = n + 1 WHERE id = " + a);
       case 5 -> {
         changed += s.executeUpdate("DELETE FROM " + item + " WHERE id = " + a);
-        ids.remove(Integer.valueOf(a));
+        onCommit = () -> ids.remove(Integer.valueOf(a));
       }
       case 6 -> { // a primary-key update
         int id = nextId++;
         changed += s.executeUpdate("UPDATE " + item + " SET id = " + id + " WHERE id = " + a);
-        ids.set(ids.indexOf(a), id);
+        onCommit = () -> ids.set(ids.indexOf(a), id);
       }
       case 7 -> changed += swapUnique(s, item, a, b);
       case 8 -> changed += s.executeUpdate("UPDATE " + item + " SET payload = RANDOM_BYTES(1000)"
@@ -100,7 +112,7 @@ final class SourceLoad implements Runnable {
       default -> changed += s.executeUpdate("UPDATE " + item + " SET payload ="
           + " REPEAT(RANDOM_BYTES(1024), " + (BLOB_BYTES / 1024) + ") WHERE id = " + a);
     }
-    return changed;
+    return new Transaction(changed, onCommit);
   }
 
   /** Rows a and b exchange their unique values through a temporary one, in one transaction. */
