@@ -66,9 +66,9 @@ final class SourceLoad implements Runnable {
           rowChanges.addAndGet(t.changed());
           transactions.incrementAndGet();
         } catch (SQLTransactionRollbackException victim) {
-          // The server rolled the transaction back as a deadlock victim (the snapshot's backup
-          // lock, BACKUP STAGE BLOCK_COMMIT, can pick one, as mariadb-backup's does); like any
-          // client, the load tries the next one. Nothing of it committed or counted.
+          // The server rolled the transaction back as a deadlock victim (seen once in CI, 26 s
+          // into the soak, while the first snapshot's backup stages hold their metadata locks);
+          // like any client, the load goes on with the next one. Nothing of it is counted.
           c.rollback();
         } finally {
           between.unlock();
