@@ -30,11 +30,13 @@ public final class SnapshotRow {
   private static final int DATABASE = 1;
   private static final int TABLE = 2;
   private static final int ROW = 3;
+  private static final int NAME = 1;
+  private static final int VALUE = 2;
 
   /** What to do with each field of the writer's SnapshotRecord, and their schemas. */
   private final int[] fieldActions;
   private final Schema[] fieldSchemas;
-  /** Per field of Column: 0 skip, 1 name, 2 value; and the value union's branch kinds. */
+  /** Per field of Column: SKIP, NAME or VALUE; and the value union's branch kinds. */
   private final int[] columnActions;
   private final Schema[] columnSchemas;
   private final Kind[] valueKinds;
@@ -57,8 +59,8 @@ public final class SnapshotRow {
       int i = f.pos();
       fieldSchemas[i] = f.schema();
       switch (f.name()) {
-        case "database" -> fieldActions[i] = textField(f, DATABASE);
-        case "table" -> fieldActions[i] = textField(f, TABLE);
+        case "database" -> fieldActions[i] = requireNullableString(f, DATABASE);
+        case "table" -> fieldActions[i] = requireNullableString(f, TABLE);
         case "row" -> {
           fieldActions[i] = ROW;
           column = columnSchema(f);
@@ -77,21 +79,22 @@ public final class SnapshotRow {
     for (Schema.Field f : columnFields) {
       columnSchemas[f.pos()] = f.schema();
       if (f.name().equals("name") && f.schema().getType() == Schema.Type.STRING) {
-        columnActions[f.pos()] = 1;
+        columnActions[f.pos()] = NAME;
       } else if (f.name().equals("value") && f.schema().getType() == Schema.Type.UNION) {
-        columnActions[f.pos()] = 2;
+        columnActions[f.pos()] = VALUE;
         kindsOfValue = f.schema().getTypes().stream().map(SnapshotRow::kindOf)
             .toArray(Kind[]::new);
       }
     }
-    if (kindsOfValue == null || Arrays.stream(columnActions).filter(a -> a == 1).count() != 1) {
+    if (kindsOfValue == null || Arrays.stream(columnActions).filter(a -> a == NAME).count() != 1) {
       throw new IllegalArgumentException("not a SnapshotRecord schema: its Column lacks a"
           + " string name or a union value");
     }
     valueKinds = kindsOfValue;
   }
 
-  private static int textField(Schema.Field f, int action) {
+  /** Returns {@code action} once {@code f} is a [null, string] field; refuses it otherwise. */
+  private static int requireNullableString(Schema.Field f, int action) {
     Schema s = f.schema();
     boolean nullableString = s.getType() == Schema.Type.UNION && s.getTypes().size() == 2
         && s.getTypes().get(0).getType() == Schema.Type.NULL
@@ -168,9 +171,9 @@ public final class SnapshotRow {
       numbers = Arrays.copyOf(numbers, size);
     }
     for (int f = 0; f < columnActions.length; f++) {
-      if (columnActions[f] == 1) {
+      if (columnActions[f] == NAME) {
         names[c] = in.readString(names[c]);
-      } else if (columnActions[f] == 2) {
+      } else if (columnActions[f] == VALUE) {
         int branch = in.readIndex();
         if (branch < 0 || branch >= valueKinds.length) {
           throw new IOException("a column value in union branch " + branch + " of "

@@ -24,11 +24,22 @@ class TableTurnsTest {
 
     assertThat(turns.loadOne(List.of("a", "b"), t -> { })).as("a is taken").isEqualTo("b");
 
-    CompletableFuture<String> waiter = CompletableFuture.supplyAsync(
-        () -> load(List.of("a"), () -> { }));
-    assertThat(waiter).as("only a is wanted, and it is taken").isNotDone();
+    java.util.concurrent.atomic.AtomicBoolean waiterLoaded =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture<String> waiter = new CompletableFuture<>();
+    Thread waiting = new Thread(() -> waiter.complete(load(List.of("a"),
+        () -> waiterLoaded.set(true))));
+    waiting.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (waiting.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // until the waiter is parked on a's turn
+    }
+    assertThat(waiting.getState()).as("the waiter parks: only a is wanted, and it is taken")
+        .isEqualTo(Thread.State.WAITING);
+    assertThat(waiterLoaded).isFalse();
     releaseA.countDown();
     assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("a");
+    assertThat(waiterLoaded).isTrue();
     assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("a");
   }
 
