@@ -66,7 +66,7 @@ class CaptureKillIT {
 
     try (ChangeTopicReader topic = new ChangeTopicReader(kafka.bootstrapServers(), topics.changes())) {
       long producedAtKill;
-      try (JavaProcess first = startCapture(settings)) {
+      try (JavaProcess first = CaptureProcessMain.start(settings, START)) {
         // Streaming has begun once the connector recorded the schema.
         await().atMost(START).until(() -> count(topic.readAll(), Operation.DDL), n -> n > 0);
         source.execute("INSERT INTO " + db + ".item SELECT seq, CONCAT('first-', seq) FROM " + db
@@ -96,7 +96,7 @@ class CaptureKillIT {
    */
   private static void restartAndCheckEveryRow(CaptureSettings settings, ChangeTopicReader topic,
       String db, String story) throws Exception {
-    try (JavaProcess second = startCapture(settings)) {
+    try (JavaProcess second = CaptureProcessMain.start(settings, START)) {
       Map<String, Set<Long>> expected = RowKeys.inSource(source, db, TABLES);
       List<ChangeEvent> events = awaitEveryRow(topic, expected, db);
       Map<String, List<Long>> seen = RowKeys.inTopic(events, db);
@@ -163,15 +163,6 @@ class CaptureKillIT {
       inserts[i] = "INSERT INTO " + db + ".item VALUES (" + (firstId + i) + ", 'small')";
     }
     source.execute(inserts);
-  }
-
-  private static JavaProcess startCapture(CaptureSettings settings) {
-    JavaProcess process = JavaProcess.builder(CaptureProcessMain.class)
-        .args(CaptureProcessMain.args(settings))
-        .env(CaptureProcessMain.PASSWORD_ENV, settings.password())
-        .start();
-    process.awaitOutput(CaptureProcessMain.RUNNING, START);
-    return process;
   }
 
   private static long count(List<ChangeEvent> events, Operation operation) {

@@ -1,6 +1,8 @@
 package io.tidemark.capture;
 
 import io.tidemark.schemas.TopicNames;
+import io.tidemark.testkit.JavaProcess;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +50,20 @@ public final class CaptureProcessMain {
     }
   }
 
+  /** Starts capture with {@code s} in a child JVM and waits until it runs. */
+  static JavaProcess start(CaptureSettings s, Duration timeout, String... jvmOptions) {
+    JavaProcess.Builder b = JavaProcess.builder(CaptureProcessMain.class).args(args(s))
+        .env(PASSWORD_ENV, s.password());
+    for (String option : jvmOptions) {
+      b.jvmOption(option);
+    }
+    JavaProcess process = b.start();
+    process.awaitOutput(RUNNING, timeout);
+    return process;
+  }
+
   /** The arguments that make {@link #main} capture with {@code s}, except the password. */
-  static String[] args(CaptureSettings s) {
+  private static String[] args(CaptureSettings s) {
     return new String[] {"source=" + s.topics().source(), "host=" + s.host(),
         "port=" + s.port(), "user=" + s.user(), "server-id=" + s.replicaServerId(),
         "database=" + String.join(",", s.databases()), "kafka=" + s.bootstrapServers(),

@@ -10,6 +10,15 @@ import java.util.Properties;
  * either kind of server; what differs between the connectors comes from {@link ServerFlavor}.
  */
 public final class EngineProperties {
+  /**
+   * The most the engine holds between Debezium's binlog reader and {@link KafkaForwarder}, by
+   * the size Debezium estimates for each record. Its count limit alone (8,192 records) let a
+   * backlog of 4 MiB rows fill a 256 MiB heap (CaptureMemoryIT); this bound makes the reader
+   * wait instead. A single larger record still passes, alone. The forwarder's batch is drawn
+   * from this queue, so it is bounded by the same figure; sysbench-sized rows never reach it.
+   */
+  static final long QUEUE_BYTES = 32L << 20;
+
   private EngineProperties() {}
 
   /**
@@ -51,6 +60,7 @@ public final class EngineProperties {
     p.setProperty("provide.transaction.metadata", "true");
     p.setProperty("tombstones.on.delete", "false");
     p.setProperty("poll.interval.ms", Long.toString(s.pollInterval().toMillis()));
+    p.setProperty("max.queue.size.in.bytes", Long.toString(QUEUE_BYTES));
     p.setProperty("heartbeat.interval.ms", Long.toString(s.heartbeatInterval().toMillis()));
     // The server sends binlog heartbeats every 0.8 x the keep-alive interval; without them a
     // quiet source produces no event on which Debezium could emit its own heartbeat.

@@ -1,0 +1,87 @@
+package io.tidemark.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tidemark.capture.internal.StoredOffsets;
+import io.tidemark.schemas.SourcePosition;
+import io.tidemark.schemas.TopicNames;
+import io.tidemark.testkit.JavaProcess;
+import io.tidemark.testkit.KafkaBroker;
+import io.tidemark.testkit.MariaDbServer;
+import io.tidemark.testkit.Services;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Capture's memory is bounded by its settings, not by the size of the rows: a backlog of large
+ * rows, more bytes than capture's heap, written while capture is down, is caught up by a capture
+ * process with that small heap, which must stay alive and deliver every row.
+ */
+class CaptureMemoryIT {
+  private static final int ROW_BYTES = 4 << 20;
+  private static final int ROWS_PER_TRANSACTION = 10;
+  /** 600 MiB of rows, more than twice the heap below. */
+  private static final int TRANSACTIONS = 15;
+  private static final String HEAP = "-Xmx256m";
+  private static final Duration START = Duration.ofMinutes(2);
+  private static final Duration CATCH_UP = Duration.ofMinutes(4);
+
+  private static KafkaBroker kafka;
+  private static MariaDbServer source;
+
+  @BeforeAll
+  static void startServices() {
+    kafka = KafkaBroker.start();
+    source = MariaDbServer.builder().serverId(1).start();
+    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
+  }
+
+  @AfterAll
+  static void stopServices() {
+    Services.closeAll(source, kafka);
+  }
+
+  @Test
+  void aBacklogOfLargeRowsBiggerThanTheHeapIsCaughtUpInIt() throws Exception {
+    String db = source.createDatabase("memory");
+    source.execute("CREATE TABLE " + db + ".big (id BIGINT PRIMARY KEY, b LONGBLOB)");
+    TopicNames topics = TestSources.uniqueTopics("memory");
+    CaptureSettings settings = TestSources.settings(topics, source, db, kafka, 3);
+    try (ChangeTopicReader topic = new ChangeTopicReader(kafka.bootstrapServers(),
+        topics.changes())) {
+      try (JavaProcess first = CaptureProcessMain.start(settings, START)) {
+        // Streaming has begun once the connector recorded the schema.
+        await().atMost(START).until(() -> topic.size(), n -> n > 0);
+        source.execute("INSERT INTO " + db + ".big VALUES (0, 'streaming')");
+        await().atMost(START).until(() -> RowKeys.inTopic(topic.readAll(), db), k -> !k.isEmpty());
+        first.stop(START);
+      }
+      assertThat(StoredOffsets.restartPoint(kafka.bootstrapServers(), topics, START))
+          .as("the stopped capture stored its position: what follows is a backlog").isPresent();
+      for (int t = 0; t < TRANSACTIONS; t++) {
+        source.execute("INSERT INTO " + db + ".big SELECT " + t * ROWS_PER_TRANSACTION
+            + " + seq, REPEAT(CHAR(65 + seq), " + ROW_BYTES + ") FROM " + db + ".seq_1_to_"
+            + ROWS_PER_TRANSACTION);
+      }
+      String sourceGtid = source.queryValue("SELECT @@gtid_binlog_pos");
+
+      try (JavaProcess second = CaptureProcessMain.start(settings, START, HEAP,
+          "-XX:+ExitOnOutOfMemoryError")) {
+        await().atMost(CATCH_UP).until(() -> !second.isAlive() || StoredOffsets.restartPoint(
+            kafka.bootstrapServers(), topics, START).map(SourcePosition::gtid).orElse("")
+            .equals(sourceGtid));
+        assertThat(second.isAlive()).as("capture in %s caught up and still runs%s", HEAP,
+            second.outputTails()).isTrue();
+      }
+      Map<String, Set<Long>> expected = RowKeys.inSource(source, db, List.of("big"));
+      Map<String, List<Long>> seen = RowKeys.inTopic(topic.readAll(), db);
+      assertThat(RowKeys.complete(expected, seen)).as(RowKeys.report(expected, seen)).isTrue();
+    }
+  }
+}
