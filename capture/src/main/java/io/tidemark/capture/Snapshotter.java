@@ -96,11 +96,11 @@ public final class Snapshotter implements AutoCloseable {
   private Map<TableId, TableManifest> read(String id, ConsistentView view)
       throws SQLException, InterruptedException {
     List<Chunk> chunks = ChunkPlanner.plan(view.workers().get(0), view.tables().keySet(),
-        settings.chunkRows());
+        settings.chunkRows(), settings.fetchRows());
     LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>(chunks);
     AtomicReference<Exception> sendFailure = new AtomicReference<>();
     ChunkReader reader = new ChunkReader(producer, source.topics().snapshots(), id,
-        view.position().toAvro(), settings.fetchRows(), sendFailure);
+        view.position().toAvro(), sendFailure);
     Map<TableId, RowChecksum> sums = new HashMap<>();
     Map<TableId, Integer> chunkCounts = new HashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(view.workers().size(),

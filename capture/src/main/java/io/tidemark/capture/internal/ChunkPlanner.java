@@ -18,30 +18,55 @@ import java.util.Set;
  * row estimate, over the key's range in the snapshot); any other table (composite or textual key,
  * no key at all) into one chunk. The first and last ranges are open, so no row escapes a
  * wrong estimate.
+ *
+ * <p>Each chunk also says how many rows a read may fetch at once: the configured number, fewer
+ * where the table's rows can be large, so that one fetch holds at most {@link #FETCH_BYTES} or a
+ * single row. A row's largest size comes from its definition: the server keeps the columns
+ * stored in the row under {@value #ROW_LIMIT} bytes together, and BLOB, TEXT, JSON and spatial
+ * columns add their own maximum each.
  */
 public final class ChunkPlanner {
+  /** The most one fetch of a snapshot thread may hold, unless a single row is larger. */
+  static final long FETCH_BYTES = 64L << 20;
+  /** MariaDB's and MySQL's limit on a row's columns other than BLOB, TEXT and the like. */
+  static final long ROW_LIMIT = 65_535;
+  private static final long UNBOUNDED_COLUMN = 0xFFFF_FFFFL;
   private static final Set<String> INTEGER_TYPES =
       Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+  /** Column types whose values are stored apart from the row; each may be up to its maximum. */
+  private static final Set<String> LOB_TYPES = Set.of("tinyblob", "blob", "mediumblob",
+      "longblob", "tinytext", "text", "mediumtext", "longtext");
+  /** Column types without a length in information_schema that may hold 4 GiB. */
+  private static final Set<String> UNBOUNDED_TYPES = Set.of("json", "geometry", "point",
+      "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+      "geometrycollection", "geomcollection");
 
   private ChunkPlanner() {}
 
-  /** A part of a table: rows whose key satisfies {@code where} (null: the whole table). */
-  public record Chunk(TableId table, int index, String where) {}
+  /**
+   * A part of a table: rows whose key satisfies {@code where} (null: the whole table), read
+   * {@code fetchRows} at a time.
+   */
+  public record Chunk(TableId table, int index, String where, int fetchRows) {}
 
-  /** Plans on {@code c}, which must be inside the snapshot transaction. */
-  public static List<Chunk> plan(Connection c, Collection<TableId> tables, long chunkRows)
-      throws SQLException {
+  /**
+   * Plans on {@code c}, which must be inside the snapshot transaction; reads fetch at most
+   * {@code fetchRows} rows at once.
+   */
+  public static List<Chunk> plan(Connection c, Collection<TableId> tables, long chunkRows,
+      int fetchRows) throws SQLException {
     List<Chunk> chunks = new ArrayList<>();
     for (TableId t : tables) {
+      int fetch = fetchRows(largestRow(c, t), fetchRows);
       String key = integerKey(c, t);
       if (key == null) {
-        chunks.add(new Chunk(t, 0, null));
+        chunks.add(new Chunk(t, 0, null, fetch));
         continue;
       }
       BigInteger[] range = range(c, t, key);
       long parts = range == null ? 1 : parts(estimatedRows(c, t), range, chunkRows);
       if (parts == 1) {
-        chunks.add(new Chunk(t, 0, null));
+        chunks.add(new Chunk(t, 0, null, fetch));
         continue;
       }
       BigInteger span = range[1].subtract(range[0]).add(BigInteger.ONE);
@@ -52,12 +77,38 @@ public final class ChunkPlanner {
       int index = 0;
       for (BigInteger upper = range[0].add(step); upper.compareTo(range[1]) <= 0; upper = upper.add(step)) {
         chunks.add(new Chunk(t, index++, (lower == null ? "" : k + " >= " + lower + " AND ")
-            + k + " < " + upper));
+            + k + " < " + upper, fetch));
         lower = upper;
       }
-      chunks.add(new Chunk(t, index, lower == null ? null : k + " >= " + lower));
+      chunks.add(new Chunk(t, index, lower == null ? null : k + " >= " + lower, fetch));
     }
     return chunks;
+  }
+
+  /** As many rows of at most {@code largestRow} bytes as fit {@link #FETCH_BYTES}; at least 1. */
+  static int fetchRows(long largestRow, int fetchRows) {
+    return (int) Math.max(1, Math.min(fetchRows, FETCH_BYTES / largestRow));
+  }
+
+  /** The largest row the table's definition allows, in bytes. */
+  private static long largestRow(Connection c, TableId t) throws SQLException {
+    long bytes = ROW_LIMIT;
+    try (PreparedStatement ps = c.prepareStatement("SELECT data_type, character_octet_length"
+        + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
+      ps.setString(1, t.database());
+      ps.setString(2, t.table());
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          String type = r.getString(1).toLowerCase(java.util.Locale.ROOT);
+          if (UNBOUNDED_TYPES.contains(type)) {
+            bytes += UNBOUNDED_COLUMN;
+          } else if (LOB_TYPES.contains(type)) {
+            bytes += r.getLong(2);
+          }
+        }
+      }
+    }
+    return bytes;
   }
 
   /**

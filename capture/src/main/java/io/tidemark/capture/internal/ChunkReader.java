@@ -16,24 +16,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Streams one chunk's rows from a snapshot transaction into the snapshot topic. Rows are fetched
- * {@code fetchRows} at a time and handed to the producer, whose bounded buffer blocks the reader
- * when Kafka is slower: memory does not grow with the table.
+ * as many at a time as the chunk says and handed to the producer, whose bounded buffer blocks
+ * the reader when Kafka is slower: memory grows neither with the table nor with its rows.
  */
 public final class ChunkReader {
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final String snapshotId;
   private final Position position;
-  private final int fetchRows;
   private final AtomicReference<Exception> sendFailure;
 
   public ChunkReader(Producer<byte[], byte[]> producer, String topic, String snapshotId,
-      Position position, int fetchRows, AtomicReference<Exception> sendFailure) {
+      Position position, AtomicReference<Exception> sendFailure) {
     this.producer = producer;
     this.topic = topic;
     this.snapshotId = snapshotId;
     this.position = position;
-    this.fetchRows = fetchRows;
     this.sendFailure = sendFailure;
   }
 
@@ -44,7 +42,7 @@ public final class ChunkReader {
     String sql = "SELECT " + JdbcRows.selectList(c, chunk.table().database(), chunk.table().table())
         + " FROM " + chunk.table().quoted() + (chunk.where() == null ? "" : " WHERE " + chunk.where());
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setFetchSize(fetchRows);
+      s.setFetchSize(chunk.fetchRows());
       try (ResultSet r = s.executeQuery()) {
         JdbcRows rows = new JdbcRows(r.getMetaData());
         // One encoding per row, for Kafka and for the checksum.

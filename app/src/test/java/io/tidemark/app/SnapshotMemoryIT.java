@@ -1,0 +1,67 @@
+package io.tidemark.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tidemark.restore.SnapshotCatalog;
+import io.tidemark.schemas.avro.SnapshotManifest;
+import io.tidemark.schemas.avro.TableManifest;
+import io.tidemark.testkit.JavaProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A snapshot's memory is bounded by its settings, not by the size of the rows: {@code tidemark
+ * run} in a 384 MiB heap takes its first snapshot of a table of 4 MiB rows, 600 MiB in all, and
+ * keeps running, with every row in the snapshot's manifest.
+ */
+class SnapshotMemoryIT {
+  private static final int ROW_BYTES = 4 << 20;
+  private static final int ROWS_PER_TRANSACTION = 10;
+  private static final int TRANSACTIONS = 15;
+  private static final String HEAP = "-Xmx384m";
+
+  @RegisterExtension
+  static final ArchiveServices services =
+      ArchiveServices.withCredentials("snapmem", "snapmem-secret").source(71).captureUser();
+
+  @TempDir Path work;
+
+  @Test
+  void aTableOfLargeRowsBiggerThanTheHeapIsSnapshottedInIt() {
+    String db = services.source().createDatabase("snapmem");
+    String bucket = services.freshBucket("snapmem");
+    services.source().execute("CREATE TABLE " + db + ".big (id BIGINT PRIMARY KEY, b LONGBLOB)");
+    for (int t = 0; t < TRANSACTIONS; t++) {
+      services.source().execute("INSERT INTO " + db + ".big SELECT " + t * ROWS_PER_TRANSACTION
+          + " + seq, REPEAT(CHAR(65 + seq), " + ROW_BYTES + ") FROM " + db + ".seq_1_to_"
+          + ROWS_PER_TRANSACTION);
+    }
+    TidemarkCli cli = TidemarkCli.forRepository(services.s3Server(), bucket)
+        .env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + services.source().port())
+        .env("TIDEMARK_SOURCE_PASSWORD", ArchiveServices.CAPTURE_PASSWORD)
+        .env("TIDEMARK_SOURCE_NAME", ArchiveServices.freshTopics("snapmem").source())
+        .env("TIDEMARK_DATABASES", db).env("TIDEMARK_KAFKA_PARTITIONS", "1")
+        .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1").env("TIDEMARK_HTTP", "off")
+        .env("TIDEMARK_MAX_BUFFERED", "32MiB")
+        .env("KAFKA_BOOTSTRAP_SERVERS", services.kafka().bootstrapServers())
+        .env("MYSQL_BACKUP_DIR", work.resolve("state").toString())
+        .env("JAVA_TOOL_OPTIONS", HEAP + " -XX:+ExitOnOutOfMemoryError");
+    try (JavaProcess run = cli.start("run")) {
+      await().atMost(Duration.ofMinutes(4)).until(() -> !run.isAlive()
+          || SnapshotCatalog.read(services.s3(), bucket, "prod").latest().isPresent());
+      assertThat(run.isAlive()).as("run in %s took the snapshot and still runs%s", HEAP,
+          run.outputTails()).isTrue();
+      Optional<SnapshotManifest> snapshot =
+          SnapshotCatalog.read(services.s3(), bucket, "prod").latest();
+      assertThat(snapshot.orElseThrow().getTables()).extracting(TableManifest::getTable,
+          TableManifest::getRows).containsExactly(Tuple.tuple("big",
+          (long) TRANSACTIONS * ROWS_PER_TRANSACTION));
+    }
+  }
+}
