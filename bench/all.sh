@@ -8,7 +8,7 @@
 #      replay next to the source's rate;
 #   3. the dataset at 4× in a second sandbox (kept once made), then bench/memory.sh: heap and RSS
 #      of `tidemark run` and `tidemark restore` at both sizes.
-# About 70–90 min on 2 cores.   bench/all.sh
+# About 25 min on 2 cores (2026-12-08, the 4x dataset made in it).   bench/all.sh
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
