@@ -16,24 +16,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A snapshot's memory is bounded by its settings, not by the size of the rows: {@code tidemark
- * run} in a 384 MiB heap takes its first snapshot of a table of 4 MiB rows, 600 MiB in all, and
- * keeps running, with every row in the snapshot's manifest.
+ * Memory is bounded by the settings, not by the size of the rows: {@code tidemark run} in a
+ * 384 MiB heap takes its first snapshot of a table of 4 MiB rows, 600 MiB in all, and keeps
+ * running, with every row in the snapshot's manifest; {@code tidemark restore} in a 256 MiB heap
+ * then loads that snapshot into a fresh server, which ends equal to the source.
  */
 class SnapshotMemoryIT {
   private static final int ROW_BYTES = 4 << 20;
   private static final int ROWS_PER_TRANSACTION = 10;
   private static final int TRANSACTIONS = 15;
   private static final String HEAP = "-Xmx384m";
+  private static final String RESTORE_HEAP = "-Xmx256m";
 
   @RegisterExtension
   static final ArchiveServices services =
-      ArchiveServices.withCredentials("snapmem", "snapmem-secret").source(71).captureUser();
+      ArchiveServices.withCredentials("snapmem", "snapmem-secret").source(71).captureUser()
+          .target(72);
 
   @TempDir Path work;
 
   @Test
-  void aTableOfLargeRowsBiggerThanTheHeapIsSnapshottedInIt() {
+  void aTableOfLargeRowsBiggerThanTheHeapIsSnapshottedAndRestoredInIt() throws Exception {
     String db = services.source().createDatabase("snapmem");
     String bucket = services.freshBucket("snapmem");
     services.source().execute("CREATE TABLE " + db + ".big (id BIGINT PRIMARY KEY, b LONGBLOB)");
@@ -62,6 +65,13 @@ class SnapshotMemoryIT {
       assertThat(snapshot.orElseThrow().getTables()).extracting(TableManifest::getTable,
           TableManifest::getRows).containsExactly(Tuple.tuple("big",
           (long) TRANSACTIONS * ROWS_PER_TRANSACTION));
+      run.stop(Duration.ofMinutes(1));
     }
+    TidemarkCli.Result restore = cli.with("JAVA_TOOL_OPTIONS", RESTORE_HEAP
+        + " -XX:+ExitOnOutOfMemoryError").env("TIDEMARK_TARGET_PASSWORD", "")
+        .run("restore", "--target", "mysql://root@127.0.0.1:" + services.target().port());
+    assertThat(restore.code()).as("restore in %s: %s", RESTORE_HEAP, restore.err())
+        .isEqualTo(ExitCodes.OK);
+    services.assertSameChecksums(services.target(), db);
   }
 }

@@ -12,6 +12,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads a JDBC row into the canonical column form, the same for the snapshot that reads a source
@@ -23,6 +24,19 @@ import java.util.Locale;
  * <p>Stateless apart from the column types it learned from the result set; one per result set.
  */
 public final class JdbcRows {
+  /** The most one fetch of a table's rows may hold, unless a single row is larger. */
+  static final long FETCH_BYTES = 64L << 20;
+  /** MariaDB's and MySQL's limit on a row's columns other than BLOB, TEXT and the like. */
+  static final long ROW_LIMIT = 65_535;
+  private static final long UNBOUNDED_COLUMN = 0xFFFF_FFFFL;
+  /** Column types whose values are stored apart from the row; each may be up to its maximum. */
+  private static final Set<String> LOB_TYPES = Set.of("tinyblob", "blob", "mediumblob",
+      "longblob", "tinytext", "text", "mediumtext", "longtext");
+  /** Column types without a length in information_schema that may hold 4 GiB. */
+  private static final Set<String> UNBOUNDED_TYPES = Set.of("json", "geometry", "point",
+      "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+      "geometrycollection", "geomcollection");
+
   private final List<String> names = new ArrayList<>();
   private final int[] types;
   private final boolean[] unsigned;
@@ -67,6 +81,40 @@ public final class JdbcRows {
       throw new SQLException("table " + database + "." + table + " has no columns (does it exist?)");
     }
     return String.join(", ", columns);
+  }
+
+  /**
+   * How many rows of a table a read may fetch at once: {@code atMost}, fewer where the table's
+   * rows can be large, so that one fetch holds at most {@link #FETCH_BYTES} or a single row. A
+   * row's largest size comes from the table's definition: the server keeps the columns stored in
+   * the row under {@value #ROW_LIMIT} bytes together, and BLOB, TEXT, JSON and spatial columns
+   * add their own maximum each. (MariaDB Connector/J streams a result, so a small fetch costs no
+   * round trip.)
+   */
+  public static int fetchRows(Connection c, String database, String table, int atMost)
+      throws SQLException {
+    long largestRow = ROW_LIMIT;
+    try (PreparedStatement ps = c.prepareStatement("SELECT data_type, character_octet_length"
+        + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
+      ps.setString(1, database);
+      ps.setString(2, table);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          String type = r.getString(1).toLowerCase(Locale.ROOT);
+          if (UNBOUNDED_TYPES.contains(type)) {
+            largestRow += UNBOUNDED_COLUMN;
+          } else if (LOB_TYPES.contains(type)) {
+            largestRow += r.getLong(2);
+          }
+        }
+      }
+    }
+    return fetchRows(largestRow, atMost);
+  }
+
+  /** As many rows of at most {@code largestRow} bytes as fit {@link #FETCH_BYTES}; at least 1. */
+  static int fetchRows(long largestRow, int atMost) {
+    return (int) Math.max(1, Math.min(atMost, FETCH_BYTES / largestRow));
   }
 
   public List<String> columnNames() {

@@ -1,6 +1,7 @@
 package io.tidemark.capture.internal;
 
 import io.tidemark.capture.internal.ConsistentView.TableId;
+import io.tidemark.schemas.JdbcRows;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,27 +20,12 @@ import java.util.Set;
  * no key at all) into one chunk. The first and last ranges are open, so no row escapes a
  * wrong estimate.
  *
- * <p>Each chunk also says how many rows a read may fetch at once: the configured number, fewer
- * where the table's rows can be large, so that one fetch holds at most {@link #FETCH_BYTES} or a
- * single row. A row's largest size comes from its definition: the server keeps the columns
- * stored in the row under {@value #ROW_LIMIT} bytes together, and BLOB, TEXT, JSON and spatial
- * columns add their own maximum each.
+ * <p>Each chunk also says how many rows a read may fetch at once ({@link JdbcRows#fetchRows}):
+ * the configured number, fewer where the table's rows can be large.
  */
 public final class ChunkPlanner {
-  /** The most one fetch of a snapshot thread may hold, unless a single row is larger. */
-  static final long FETCH_BYTES = 64L << 20;
-  /** MariaDB's and MySQL's limit on a row's columns other than BLOB, TEXT and the like. */
-  static final long ROW_LIMIT = 65_535;
-  private static final long UNBOUNDED_COLUMN = 0xFFFF_FFFFL;
   private static final Set<String> INTEGER_TYPES =
       Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
-  /** Column types whose values are stored apart from the row; each may be up to its maximum. */
-  private static final Set<String> LOB_TYPES = Set.of("tinyblob", "blob", "mediumblob",
-      "longblob", "tinytext", "text", "mediumtext", "longtext");
-  /** Column types without a length in information_schema that may hold 4 GiB. */
-  private static final Set<String> UNBOUNDED_TYPES = Set.of("json", "geometry", "point",
-      "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
-      "geometrycollection", "geomcollection");
 
   private ChunkPlanner() {}
 
@@ -57,7 +43,7 @@ public final class ChunkPlanner {
       int fetchRows) throws SQLException {
     List<Chunk> chunks = new ArrayList<>();
     for (TableId t : tables) {
-      int fetch = fetchRows(largestRow(c, t), fetchRows);
+      int fetch = JdbcRows.fetchRows(c, t.database(), t.table(), fetchRows);
       String key = integerKey(c, t);
       if (key == null) {
         chunks.add(new Chunk(t, 0, null, fetch));
@@ -83,32 +69,6 @@ public final class ChunkPlanner {
       chunks.add(new Chunk(t, index, lower == null ? null : k + " >= " + lower, fetch));
     }
     return chunks;
-  }
-
-  /** As many rows of at most {@code largestRow} bytes as fit {@link #FETCH_BYTES}; at least 1. */
-  static int fetchRows(long largestRow, int fetchRows) {
-    return (int) Math.max(1, Math.min(fetchRows, FETCH_BYTES / largestRow));
-  }
-
-  /** The largest row the table's definition allows, in bytes. */
-  private static long largestRow(Connection c, TableId t) throws SQLException {
-    long bytes = ROW_LIMIT;
-    try (PreparedStatement ps = c.prepareStatement("SELECT data_type, character_octet_length"
-        + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
-      ps.setString(1, t.database());
-      ps.setString(2, t.table());
-      try (ResultSet r = ps.executeQuery()) {
-        while (r.next()) {
-          String type = r.getString(1).toLowerCase(java.util.Locale.ROOT);
-          if (UNBOUNDED_TYPES.contains(type)) {
-            bytes += UNBOUNDED_COLUMN;
-          } else if (LOB_TYPES.contains(type)) {
-            bytes += r.getLong(2);
-          }
-        }
-      }
-    }
-    return bytes;
   }
 
   /**

@@ -32,14 +32,4 @@ class ChunkPlannerTest {
     BigInteger[] huge = {BigInteger.ZERO, new BigInteger("18446744073709551615")};
     assertThat(ChunkPlanner.parts(4, huge, 2)).isEqualTo(2);
   }
-
-  @Test
-  void aFetchHoldsAtMost64MiBOrOneRow() {
-    long row = ChunkPlanner.ROW_LIMIT;
-    assertThat(ChunkPlanner.fetchRows(row, 1_000)).as("no BLOB or TEXT").isEqualTo(1_000);
-    assertThat(ChunkPlanner.fetchRows(row + 65_535, 1_000)).as("a BLOB").isEqualTo(512);
-    assertThat(ChunkPlanner.fetchRows(row + 16_777_215, 1_000)).as("a MEDIUMBLOB").isEqualTo(3);
-    assertThat(ChunkPlanner.fetchRows(row + 0xFFFF_FFFFL, 1_000)).as("a LONGBLOB").isEqualTo(1);
-    assertThat(ChunkPlanner.fetchRows(row + 2 * 0xFFFF_FFFFL, 1_000)).as("two").isEqualTo(1);
-  }
 }

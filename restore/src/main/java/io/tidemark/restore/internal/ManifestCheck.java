@@ -63,7 +63,7 @@ public final class ManifestCheck {
     // The same select list the snapshot read with, so every value compares exactly.
     try (PreparedStatement s = c.prepareStatement("SELECT "
         + JdbcRows.selectList(c, t.getDatabase(), t.getTable()) + " FROM " + table)) {
-      s.setFetchSize(fetchRows);
+      s.setFetchSize(JdbcRows.fetchRows(c, t.getDatabase(), t.getTable(), fetchRows));
       try (ResultSet r = s.executeQuery()) {
         JdbcRows rows = new JdbcRows(r.getMetaData());
         while (r.next()) {
