@@ -70,7 +70,7 @@ class SnapshotMemoryIT {
     TidemarkCli.Result restore = cli.with("JAVA_TOOL_OPTIONS", RESTORE_HEAP
         + " -XX:+ExitOnOutOfMemoryError").env("TIDEMARK_TARGET_PASSWORD", "")
         .run("restore", "--target", "mysql://root@127.0.0.1:" + services.target().port());
-    assertThat(restore.code()).as("restore in %s: %s", RESTORE_HEAP, restore.err())
+    assertThat(restore.code()).as("restore in %s: %s %s", RESTORE_HEAP, restore.out(), restore.err())
         .isEqualTo(ExitCodes.OK);
     services.assertSameChecksums(services.target(), db);
   }
