@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tidemark.restore.SnapshotCatalog;
+import io.tidemark.schemas.GtidSet;
 import io.tidemark.schemas.avro.SnapshotManifest;
 import io.tidemark.schemas.avro.TableManifest;
 import io.tidemark.testkit.JavaProcess;
@@ -18,13 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Memory is bounded by the settings, not by the size of the rows: {@code tidemark run} in a
  * 384 MiB heap takes its first snapshot of a table of 4 MiB rows, 600 MiB in all, and keeps
- * running, with every row in the snapshot's manifest; {@code tidemark restore} in a 256 MiB heap
- * then loads that snapshot into a fresh server, which ends equal to the source.
+ * running, with every row in the snapshot's manifest, and archives changes of 400 MiB to those
+ * rows; {@code tidemark restore} in a 256 MiB heap then loads that snapshot into a fresh server
+ * and replays the changes, which ends equal to the source.
  */
 class SnapshotMemoryIT {
   private static final int ROW_BYTES = 4 << 20;
   private static final int ROWS_PER_TRANSACTION = 10;
   private static final int TRANSACTIONS = 15;
+  /** Transactions that then change rows: 400 MiB of change events. */
+  private static final int CHANGED_TRANSACTIONS = 5;
   private static final String HEAP = "-Xmx384m";
   private static final String RESTORE_HEAP = "-Xmx256m";
 
@@ -65,6 +69,16 @@ class SnapshotMemoryIT {
       assertThat(snapshot.orElseThrow().getTables()).extracting(TableManifest::getTable,
           TableManifest::getRows).containsExactly(Tuple.tuple("big",
           (long) TRANSACTIONS * ROWS_PER_TRANSACTION));
+      for (int t = 0; t < CHANGED_TRANSACTIONS; t++) { // each change holds both images
+        services.source().execute("UPDATE " + db + ".big SET b = REPEAT('z', " + ROW_BYTES
+            + ") WHERE id > " + t * ROWS_PER_TRANSACTION + " AND id <= "
+            + (t + 1) * ROWS_PER_TRANSACTION);
+      }
+      GtidSet written = GtidSet.parse(services.source().queryValue("SELECT @@gtid_binlog_pos"));
+      await().atMost(Duration.ofMinutes(4)).until(() -> !run.isAlive()
+          || services.archiveReaches(bucket, "prod", 1, written));
+      assertThat(run.isAlive()).as("run in %s archived the changes%s", HEAP, run.outputTails())
+          .isTrue();
       run.stop(Duration.ofMinutes(1));
     }
     TidemarkCli.Result restore = cli.with("JAVA_TOOL_OPTIONS", RESTORE_HEAP
