@@ -31,6 +31,7 @@ class SnapshotMemoryIT {
   private static final int CHANGED_TRANSACTIONS = 5;
   private static final String HEAP = "-Xmx384m";
   private static final String RESTORE_HEAP = "-Xmx256m";
+  private static final String EXIT_ON_OOM = "-XX:+ExitOnOutOfMemoryError";
 
   @RegisterExtension
   static final ArchiveServices services =
@@ -57,9 +58,8 @@ class SnapshotMemoryIT {
         .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1").env("TIDEMARK_HTTP", "off")
         .env("TIDEMARK_MAX_BUFFERED", "32MiB")
         .env("KAFKA_BOOTSTRAP_SERVERS", services.kafka().bootstrapServers())
-        .env("MYSQL_BACKUP_DIR", work.resolve("state").toString())
-        .env("JAVA_TOOL_OPTIONS", HEAP + " -XX:+ExitOnOutOfMemoryError");
-    try (JavaProcess run = cli.start("run")) {
+        .env("MYSQL_BACKUP_DIR", work.resolve("state").toString());
+    try (JavaProcess run = cli.withJvmOptions(HEAP, EXIT_ON_OOM).start("run")) {
       await().atMost(Duration.ofMinutes(4)).until(() -> !run.isAlive()
           || SnapshotCatalog.read(services.s3(), bucket, "prod").latest().isPresent());
       assertThat(run.isAlive()).as("run in %s took the snapshot and still runs%s", HEAP,
@@ -81,10 +81,11 @@ class SnapshotMemoryIT {
           .isTrue();
       run.stop(Duration.ofMinutes(1));
     }
-    TidemarkCli.Result restore = cli.with("JAVA_TOOL_OPTIONS", RESTORE_HEAP
-        + " -XX:+ExitOnOutOfMemoryError").env("TIDEMARK_TARGET_PASSWORD", "")
+    TidemarkCli.Result restore = cli.withJvmOptions(RESTORE_HEAP, EXIT_ON_OOM)
+        .env("TIDEMARK_TARGET_PASSWORD", "")
         .run("restore", "--target", "mysql://root@127.0.0.1:" + services.target().port());
-    assertThat(restore.code()).as("restore in %s: %s %s", RESTORE_HEAP, restore.out(), restore.err())
+    assertThat(restore.code())
+        .as("restore in %s: %s %s", RESTORE_HEAP, restore.out(), restore.err())
         .isEqualTo(ExitCodes.OK);
     services.assertSameChecksums(services.target(), db);
   }

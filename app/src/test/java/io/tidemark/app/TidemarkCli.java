@@ -7,7 +7,9 @@ import io.tidemark.testkit.S3Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,7 @@ final class TidemarkCli {
   private static final Duration EXIT = Duration.ofMinutes(3);
 
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<String> jvmOptions = new ArrayList<>(List.of("-Duser.timezone=UTC"));
 
   /** What a command that ran to its end printed, and its exit code. */
   record Result(int code, String out, String err) {}
@@ -40,14 +43,30 @@ final class TidemarkCli {
 
   /** A copy whose environment differs in {@code name}; this one is unchanged. */
   TidemarkCli with(String name, String value) {
+    return copy().env(name, value);
+  }
+
+  /**
+   * A copy whose JVM also gets {@code options}, after the testkit's defaults (so an {@code -Xmx}
+   * here wins); this one is unchanged.
+   */
+  TidemarkCli withJvmOptions(String... options) {
+    TidemarkCli copy = copy();
+    copy.jvmOptions.addAll(List.of(options));
+    return copy;
+  }
+
+  private TidemarkCli copy() {
     TidemarkCli copy = new TidemarkCli();
     copy.env.putAll(env);
-    return copy.env(name, value);
+    copy.jvmOptions.clear();
+    copy.jvmOptions.addAll(jvmOptions);
+    return copy;
   }
 
   JavaProcess start(String... args) {
-    JavaProcess.Builder b = JavaProcess.builder(Tidemark.class).args(args)
-        .jvmOption("-Duser.timezone=UTC");
+    JavaProcess.Builder b = JavaProcess.builder(Tidemark.class).args(args);
+    jvmOptions.forEach(b::jvmOption);
     env.forEach(b::env);
     return b.start();
   }

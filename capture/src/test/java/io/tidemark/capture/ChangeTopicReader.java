@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,24 +57,40 @@ final class ChangeTopicReader implements AutoCloseable {
    * one after the other, each in offset order.
    */
   List<Entry> entries() {
-    Map<TopicPartition, Long> ends = endOffsets();
-    consumer.assign(ends.keySet());
-    consumer.seekToBeginning(ends.keySet());
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-    while (!reached(ends)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("could not read " + topic + " up to " + ends + " within "
-            + READ_TIMEOUT + "; read " + records.size() + " records");
-      }
-      consumer.poll(POLL).forEach(records::add);
-    }
+    readToEnd(records::add);
     return records.stream()
         .sorted((a, b) -> a.partition() != b.partition()
             ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()))
         .map(r -> new Entry(r.partition(), r.offset(), KafkaCodec.CHANGES.deserialize(r.value())))
         .filter(e -> e.event().getOperation() != Operation.HEARTBEAT)
         .toList();
+  }
+
+  /**
+   * Hands every event of the topic to {@code each} as it is read, keeping none: for topics too
+   * large to hold. Each partition's events come in offset order, the partitions interleaved.
+   */
+  void forEach(Consumer<ChangeEvent> each) {
+    readToEnd(r -> each.accept(KafkaCodec.CHANGES.deserialize(r.value())));
+  }
+
+  private void readToEnd(Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    Map<TopicPartition, Long> ends = endOffsets();
+    consumer.assign(ends.keySet());
+    consumer.seekToBeginning(ends.keySet());
+    long read = 0;
+    long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+    while (!reached(ends)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("could not read " + topic + " up to " + ends + " within "
+            + READ_TIMEOUT + "; read " + read + " records");
+      }
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+        each.accept(r);
+        read++;
+      }
+    }
   }
 
   private boolean reached(Map<TopicPartition, Long> ends) {

@@ -48,13 +48,18 @@ final class RowKeys {
   static Map<String, List<Long>> inTopic(List<ChangeEvent> events, String db) {
     Map<String, List<Long>> keys = new TreeMap<>();
     for (ChangeEvent e : events) {
-      if (db.equals(e.getDatabase()) && (e.getOperation() == Operation.SNAPSHOT_ROW
-          || e.getOperation() == Operation.INSERT)) {
-        keys.computeIfAbsent(e.getTable(), t -> new ArrayList<>())
-            .add((Long) e.getKey().get(0).getValue());
-      }
+      add(keys, e, db);
     }
     return keys;
+  }
+
+  /** Adds the id of {@code e} to {@code keys} if it is a snapshot row or insert of {@code db}. */
+  static void add(Map<String, List<Long>> keys, ChangeEvent e, String db) {
+    if (db.equals(e.getDatabase()) && (e.getOperation() == Operation.SNAPSHOT_ROW
+        || e.getOperation() == Operation.INSERT)) {
+      keys.computeIfAbsent(e.getTable(), t -> new ArrayList<>())
+          .add((Long) e.getKey().get(0).getValue());
+    }
   }
 
   /** Events that repeat a key already seen, over all tables. */

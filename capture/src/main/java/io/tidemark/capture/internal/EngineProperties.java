@@ -11,11 +11,12 @@ import java.util.Properties;
  */
 public final class EngineProperties {
   /**
-   * The most the engine holds between Debezium's binlog reader and {@link KafkaForwarder}, by
-   * the size Debezium estimates for each record. Its count limit alone (8,192 records) let a
-   * backlog of 4 MiB rows fill a 256 MiB heap (CaptureMemoryIT); this bound makes the reader
-   * wait instead. A single larger record still passes, alone. The forwarder's batch is drawn
-   * from this queue, so it is bounded by the same figure; sysbench-sized rows never reach it.
+   * How much the engine queues between Debezium's binlog reader and {@link KafkaForwarder}, by
+   * the size Debezium estimates for each record: the reader waits while the queue holds this
+   * much, so it holds at most this plus one record. The count limit alone (8,192 records) let a
+   * backlog of 4 MiB rows fill a 384 MiB heap (CaptureMemoryIT). The forwarder's batch is drawn
+   * from the queue, which then fills again, so capture holds at most about twice this (plus a
+   * record) of the stream; sysbench-sized rows never reach the bound.
    */
   static final long QUEUE_BYTES = 32L << 20;
 
