@@ -74,16 +74,9 @@ class FaultSoakIT {
     StringBuilder noSmallDisk = new StringBuilder();
     spoolDisk = SmallDisk.mount(work.resolve("state").resolve("spool"), "2m", noSmallDisk)
         .orElse(null);
-    TidemarkCli cli = TidemarkCli.forRepository(services.s3Server(), bucket)
-        .env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + services.source().port())
-        .env("TIDEMARK_SOURCE_PASSWORD", ArchiveServices.CAPTURE_PASSWORD)
-        .env("TIDEMARK_SOURCE_NAME", ArchiveServices.freshTopics("soak").source())
-        .env("TIDEMARK_DATABASES", db).env("TIDEMARK_KAFKA_PARTITIONS", "3")
-        .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1").env("TIDEMARK_FLUSH_AGE", "500ms")
-        .env("TIDEMARK_SESSION_TIMEOUT", "10s").env("TIDEMARK_HTTP", "off")
+    TidemarkCli cli = services.runCommand(bucket, db, 3, work.resolve("state"))
+        .env("TIDEMARK_FLUSH_AGE", "500ms").env("TIDEMARK_SESSION_TIMEOUT", "10s")
         .env("TIDEMARK_MAX_FAILURES", "1000") // spool through the outage instead of stopping
-        .env("KAFKA_BOOTSTRAP_SERVERS", services.kafka().bootstrapServers())
-        .env("MYSQL_BACKUP_DIR", work.resolve("state").toString())
         .env("TIDEMARK_TARGET_PASSWORD", "");
     run = cli.start("run");
     CompletableFuture<Void> writing = CompletableFuture.runAsync(load);

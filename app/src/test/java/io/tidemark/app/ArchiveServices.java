@@ -15,6 +15,7 @@ import io.tidemark.testkit.KafkaBroker;
 import io.tidemark.testkit.MariaDbServer;
 import io.tidemark.testkit.S3Server;
 import io.tidemark.testkit.Services;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -162,6 +163,24 @@ final class ArchiveServices implements BeforeAllCallback, AfterAllCallback {
   /** Topic names of a source named {@code prefix} and 6 random characters. */
   static TopicNames freshTopics(String prefix) {
     return new TopicNames(prefix + UUID.randomUUID().toString().substring(0, 6));
+  }
+
+  /**
+   * The {@code tidemark run} command line an operator would use for {@code db} on the source as
+   * {@link #CAPTURE_USER}, archiving into {@code s3://bucket/prod}: a fresh source name, the
+   * change topic with {@code partitions} partitions on the broker, no status API, its state (and
+   * spool) under {@code stateDir}.
+   */
+  TidemarkCli runCommand(String bucket, String db, int partitions, Path stateDir) {
+    return TidemarkCli.forRepository(s3Server, bucket)
+        .env("TIDEMARK_SOURCE", "mysql://" + CAPTURE_USER + "@127.0.0.1:" + source.port())
+        .env("TIDEMARK_SOURCE_PASSWORD", CAPTURE_PASSWORD)
+        .env("TIDEMARK_SOURCE_NAME", freshTopics(bucket).source())
+        .env("TIDEMARK_DATABASES", db)
+        .env("TIDEMARK_KAFKA_PARTITIONS", Integer.toString(partitions))
+        .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1").env("TIDEMARK_HTTP", "off")
+        .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+        .env("MYSQL_BACKUP_DIR", stateDir.toString());
   }
 
   /**

@@ -50,15 +50,8 @@ class SnapshotMemoryIT {
           + " + seq, REPEAT(CHAR(65 + seq), " + ROW_BYTES + ") FROM " + db + ".seq_1_to_"
           + ROWS_PER_TRANSACTION);
     }
-    TidemarkCli cli = TidemarkCli.forRepository(services.s3Server(), bucket)
-        .env("TIDEMARK_SOURCE", "mysql://tidemark@127.0.0.1:" + services.source().port())
-        .env("TIDEMARK_SOURCE_PASSWORD", ArchiveServices.CAPTURE_PASSWORD)
-        .env("TIDEMARK_SOURCE_NAME", ArchiveServices.freshTopics("snapmem").source())
-        .env("TIDEMARK_DATABASES", db).env("TIDEMARK_KAFKA_PARTITIONS", "1")
-        .env("TIDEMARK_KAFKA_REPLICATION_FACTOR", "1").env("TIDEMARK_HTTP", "off")
-        .env("TIDEMARK_MAX_BUFFERED", "32MiB")
-        .env("KAFKA_BOOTSTRAP_SERVERS", services.kafka().bootstrapServers())
-        .env("MYSQL_BACKUP_DIR", work.resolve("state").toString());
+    TidemarkCli cli = services.runCommand(bucket, db, 1, work.resolve("state"))
+        .env("TIDEMARK_MAX_BUFFERED", "32MiB");
     try (JavaProcess run = cli.withJvmOptions(HEAP, EXIT_ON_OOM).start("run")) {
       await().atMost(Duration.ofMinutes(4)).until(() -> !run.isAlive()
           || SnapshotCatalog.read(services.s3(), bucket, "prod").latest().isPresent());
