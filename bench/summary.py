@@ -193,21 +193,22 @@ if cap:
         print(f"| backlog written while capture was stopped | {cap.get('backlog_events')} events"
               f" ({cap.get('backlog_transactions')} transactions in {cap.get('backlog_seconds')} s;"
               f" expected {cap.get('backlog_events_expected')} rows) | | |")
-        print(f"| catch-up time (start → last event in Kafka) | {cap.get('catchup_s')} s, of which"
-              f" {float(cap.get('catchup_start_to_first_event_s', 0)):.1f} s engine start | | |")
+        print(f"| catch-up time (start → the last row change in Kafka) | {cap.get('catchup_s')} s,"
+              f" of which {float(cap.get('catchup_start_to_first_event_s', 0)):.1f} s engine start"
+              f" | | |")
         print(f"| **catch-up rate** | **{f0(cu)} row events/s** (streaming only: {f0(cs)}) |"
               f" ≥ 30,000 {verdict(cu is not None and cu >= 30000)} |"
               f" {f'{cu / 30000:.2f}× the goal' if cu else ''} |")
+        print(f"| restart point covers the backlog (next binlog event after it) |"
+              f" {cap.get('catchup_position_covered_s')} s after the start | | |")
         if decode_rows:
             print(f"| binlog decode anchor (mariadb-binlog -v, 1 thread) | {f0(decode_rows)} rows/s |"
                   f" | catch-up {cu / decode_rows:.2f}× of it |")
-        print(f"| JVM CPU during catch-up | {cap.get('catchup_jvm_cpu_cores')} cores of"
-              f" {os.cpu_count()} | | |")
-        events = num(cap, "backlog_events") or 0
+        events = num(cap, "backlog_events_expected") or 0
         threads = [(k.split(".", 1)[1], int(v)) for k, v in cap.items()
                    if k.startswith("catchup_thread_cpu_ms.")]
         if threads and events:
-            total_us = num(cap, "catchup_jvm_cpu_cores") * num(cap, "catchup_s") * 1e6 / events
+            total_us = num(cap, "catchup_jvm_cpu_us_per_event")
             print(f"\nCPU per row event during catch-up: {total_us:.0f} µs for the whole JVM"
                   f" (capture + in-JVM broker), i.e. at most {2e6 / total_us:,.0f} events/s if"
                   f" the JVM had both cores to itself. By thread (`blc-*` = Debezium's binlog"

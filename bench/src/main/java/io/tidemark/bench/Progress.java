@@ -22,7 +22,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Where the source and capture are: the change topic's end offsets (events Kafka holds), the
@@ -36,6 +40,7 @@ final class Progress implements AutoCloseable {
   /** One reading; times are {@link System#nanoTime()}. */
   record Sample(long nanos, long endOffsets, long sourceSeq, long captureSeq) {}
 
+  private final String bootstrap;
   private final Admin admin;
   private final Connection source;
   private final String topic;
@@ -43,6 +48,7 @@ final class Progress implements AutoCloseable {
 
   Progress(String bootstrap, SourceOptions sourceOptions, String topic, Supplier<Capture> capture)
       throws SQLException {
+    this.bootstrap = bootstrap;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     this.source = sourceOptions.connect();
     this.topic = topic;
@@ -62,6 +68,39 @@ final class Progress implements AutoCloseable {
             p -> OffsetSpec.latest()));
     return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
         .mapToLong(i -> i.offset()).sum();
+  }
+
+  /**
+   * The producer timestamp (epoch ms) of the newest row change among the last {@code tail}
+   * committed records of each partition of the change topic; heartbeats, whose key is empty,
+   * do not count.
+   */
+  long newestChangeMillis(int tail) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(partitions);
+      Map<TopicPartition, Long> start = c.beginningOffsets(partitions);
+      Map<TopicPartition, Long> end = c.endOffsets(partitions);
+      partitions.forEach(p -> c.seek(p, Math.max(start.get(p), end.get(p) - tail)));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      long newest = 0;
+      while (partitions.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read the end of " + topic + " in a minute");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (r.key() != null && r.key().length > 0) {
+            newest = Math.max(newest, r.timestamp());
+          }
+        }
+      }
+      return newest;
+    }
   }
 
   /** The source's {@code @@gtid_binlog_pos}. */
