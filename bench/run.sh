@@ -34,11 +34,12 @@ SNAPSHOT_TOOLS=${SNAPSHOT_TOOLS:-"tidemark-kafka mydumper mydumper_raw tidemark-
 SNAPSHOT_THREADS=${SNAPSHOT_THREADS:-2}
 CHUNK_ROWS=${CHUNK_ROWS:-100000}
 DURATION=${DURATION:-60}      # measured sysbench seconds with capture streaming
-WARMUP=${WARMUP:-10}          # unmeasured load first, drained before the measurement
+WARMUP=${WARMUP:-60}          # unmeasured load first, drained before the measurement: a fresh
+                              # JVM compiles (C2) for ~0.5 core during its first ~30 s here
 BACKLOG=${BACKLOG:-60}        # seconds of load written while capture is stopped
 LOAD_THREADS=${LOAD_THREADS:-4}
 CDC_DURATION=${CDC_DURATION:-30}
-POLL_INTERVAL_MS=${POLL_INTERVAL_MS:-50}  # CaptureSettings.POLL_INTERVAL_MS, what `tidemark run` uses
+POLL_INTERVAL_MS=${POLL_INTERVAL_MS:-10}  # CaptureSettings.POLL_INTERVAL_MS, what `tidemark run` uses
 REUSE_DATASET=${REUSE_DATASET:-0}
 SKIP_BUILD=${SKIP_BUILD:-0}
 JAVA_OPTS=${JAVA_OPTS:-}

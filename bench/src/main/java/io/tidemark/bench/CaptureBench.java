@@ -48,7 +48,7 @@ final class CaptureBench implements Callable<Integer> {
   @Option(names = "--duration", defaultValue = "60", description = "measured load seconds")
   int duration;
 
-  @Option(names = "--warmup", defaultValue = "10",
+  @Option(names = "--warmup", defaultValue = "60",
       description = "unmeasured load seconds first, drained before the measured load starts")
   int warmup;
 

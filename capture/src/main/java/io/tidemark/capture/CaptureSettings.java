@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param bootstrapServers Kafka bootstrap servers
  * @param partitions partitions of the change topic when capture creates it
  * @param replicationFactor replication factor of the topics capture creates
- * @param pollInterval how long the binlog reader waits to fill a batch; bounds latency
+ * @param pollInterval the longest a change waits in Debezium's queue for its batch to fill; a
+ *     floor under commit→Kafka latency whenever fewer than a full batch (2,048) are waiting
  * @param heartbeatInterval how often capture records its position on a quiet source; the binlog
  *     keep-alive (and with it the server's heartbeats) is never shorter than 10 s, so on a quiet
  *     source the position advances about every 8 s at best
@@ -31,10 +32,14 @@ public record CaptureSettings(
     Duration pollInterval, Duration heartbeatInterval) {
 
   /**
-   * The poll interval {@code tidemark run} uses and the capture benchmark measures, in ms: how
-   * long the engine sleeps when it finds no change waiting.
+   * The poll interval {@code tidemark run} uses and the capture benchmark measures, in ms.
+   * Debezium (3.5) hands the engine a batch only when 2,048 records or the queue's byte bound
+   * are waiting, or when this interval has passed since it began to wait, so under a write load
+   * below that rate every change waits up to this long before it is forwarded. The price of a
+   * short interval is a Kafka transaction per interval under a light load; measured in
+   * docs/benchmarks.md (tenth session).
    */
-  public static final long POLL_INTERVAL_MS = 50;
+  public static final long POLL_INTERVAL_MS = 10;
 
   public CaptureSettings {
     Objects.requireNonNull(topics, "topics");
