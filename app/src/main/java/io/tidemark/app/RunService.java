@@ -90,7 +90,7 @@ final class RunService {
     CaptureSettings settings = new CaptureSettings(topics, config.source().host(),
         config.source().port(), config.source().user(), config.source().password(),
         config.serverId(), config.databases(), kafka, config.partitions(),
-        config.replicationFactor(), Duration.ofMillis(CaptureSettings.POLL_INTERVAL_MS),
+        config.replicationFactor(), config.pollInterval(),
         Duration.ofSeconds(10));
     return Optional.of(settings);
   }

@@ -1,5 +1,6 @@
 package io.tidemark.app.config;
 
+import io.tidemark.capture.CaptureSettings;
 import io.tidemark.capture.SnapshotSettings;
 import io.tidemark.sinks.FlushPolicy;
 import io.tidemark.sinks.SinkSettings;
@@ -25,6 +26,11 @@ public enum ConfigKey {
       "databases to back up, comma-separated; empty: every non-system database"),
   SERVER_ID("source.server-id", "TIDEMARK_SERVER_ID", "54001",
       "server id capture uses as a binlog client; unique in the replication topology"),
+  POLL_INTERVAL("capture.poll-interval", "TIDEMARK_POLL_INTERVAL",
+      CaptureSettings.POLL_INTERVAL_MS + "ms",
+      "the longest a change waits in capture for its batch to fill before it goes to Kafka, one"
+          + " Kafka transaction per batch: shorter lowers latency under a light load and costs a"
+          + " transaction per interval"),
   REPOSITORY("repository", "S3_BUCKET", null,
       "where bundles go: `s3://BUCKET/PREFIX` (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,"
           + " AWS_SECRET_ACCESS_KEY apply) or `file:///PATH` for a local directory"),
