@@ -18,8 +18,8 @@ import java.util.Optional;
 
 /** Everything {@code tidemark run} needs, read and checked at once. */
 record RunConfig(Role role, ServerAddress source, String sourceName, List<String> databases,
-    long serverId, Duration pollInterval, Repository repository, Optional<String> kafka, int partitions,
-    short replicationFactor, Path backupDir, Duration snapshotInterval,
+    long serverId, Duration pollInterval, Repository repository, Optional<String> kafka,
+    int partitions, short replicationFactor, Path backupDir, Duration snapshotInterval,
     SnapshotSettings snapshot, FlushPolicy flush, long maxBuffered, Duration sessionTimeout,
     BundleCodec codec, MasterKey masterKey, long spoolMax, int maxFailures,
     Optional<InetSocketAddress> http, Notifier.Settings alerts,
@@ -55,7 +55,8 @@ record RunConfig(Role role, ServerAddress source, String sourceName, List<String
     FlushPolicy flush = new FlushPolicy(r.intAtLeast(ConfigKey.FLUSH_EVENTS, 1),
         r.dataSize(ConfigKey.FLUSH_BYTES), r.duration(ConfigKey.FLUSH_AGE));
     RunConfig config = new RunConfig(role, source, name, r.list(ConfigKey.DATABASES), serverId,
-        r.duration(ConfigKey.POLL_INTERVAL), r.repository(), kafka, partitions, (short) (kafka.isEmpty() ? 1 : replication),
+        r.duration(ConfigKey.POLL_INTERVAL), r.repository(), kafka, partitions,
+        (short) (kafka.isEmpty() ? 1 : replication),
         r.path(ConfigKey.BACKUP_DIR), r.duration(ConfigKey.SNAPSHOT_INTERVAL), snapshot, flush,
         r.dataSize(ConfigKey.MAX_BUFFERED), r.duration(ConfigKey.SESSION_TIMEOUT),
         r.choice(ConfigKey.COMPRESSION, BundleCodec.class), r.masterKey(),

@@ -20,8 +20,8 @@ import java.util.Objects;
  * @param bootstrapServers Kafka bootstrap servers
  * @param partitions partitions of the change topic when capture creates it
  * @param replicationFactor replication factor of the topics capture creates
- * @param pollInterval the longest a change waits in Debezium's queue for its batch to fill; a
- *     floor under commit→Kafka latency whenever fewer than a full batch (2,048) are waiting
+ * @param pollInterval the longest a change waits in Debezium's queue for its batch to fill,
+ *     which it does whenever fewer than a full batch (2,048) arrive in that time
  * @param heartbeatInterval how often capture records its position on a quiet source; the binlog
  *     keep-alive (and with it the server's heartbeats) is never shorter than 10 s, so on a quiet
  *     source the position advances about every 8 s at best

@@ -37,7 +37,7 @@ class CaptureFencingIT {
   static void startServices() {
     kafka = KafkaBroker.start();
     source = MariaDbServer.builder().serverId(1).start();
-    source.createCaptureUser(SourceFixture.CAPTURE_USER, SourceFixture.CAPTURE_PASSWORD);
+    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
   }
 
   @AfterAll

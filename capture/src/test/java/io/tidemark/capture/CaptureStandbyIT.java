@@ -35,7 +35,7 @@ class CaptureStandbyIT {
   static void startServices() {
     kafka = KafkaBroker.start();
     source = MariaDbServer.builder().serverId(1).timeZone("+05:30").start();
-    source.createCaptureUser(SourceFixture.CAPTURE_USER, SourceFixture.CAPTURE_PASSWORD);
+    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
   }
 
   @AfterAll

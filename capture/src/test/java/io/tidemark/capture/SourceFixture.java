@@ -14,8 +14,6 @@ import java.util.stream.LongStream;
 
 /** One test's own database, table and topic names on a shared server, and the captures' settings. */
 final class SourceFixture {
-  static final String CAPTURE_USER = "tidemark";
-  static final String CAPTURE_PASSWORD = "capture-pw";
   static final String TABLE = "item";
 
   final MariaDbServer server;
@@ -54,9 +52,9 @@ final class SourceFixture {
   }
 
   CaptureSettings settings(String bootstrapServers) {
-    return new CaptureSettings(topics, "127.0.0.1", server.port(), CAPTURE_USER, CAPTURE_PASSWORD,
-        5401, List.of(db), bootstrapServers, 2, (short) 1, Duration.ofMillis(50),
-        Duration.ofMillis(200));
+    return new CaptureSettings(topics, "127.0.0.1", server.port(), TestSources.USER,
+        TestSources.PASSWORD, TestSources.REPLICA_SERVER_ID, List.of(db), bootstrapServers, 2,
+        (short) 1, TestSources.POLL_INTERVAL, Duration.ofMillis(200));
   }
 
   static Set<Long> ids(long from, long to) {
