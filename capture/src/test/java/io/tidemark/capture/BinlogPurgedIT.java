@@ -9,9 +9,6 @@ import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.Services;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,8 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,23 +26,8 @@ import org.junit.jupiter.api.Test;
  * starts again: it must fail, naming the GTID it needed and the fix, and must neither skip the
  * lost changes nor take a new snapshot by itself.
  */
-class BinlogPurgedIT {
+class BinlogPurgedIT extends WithCaptureServices {
   private static final Duration WAIT = Duration.ofSeconds(90);
-
-  private static KafkaBroker kafka;
-  private static MariaDbServer source;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    source = MariaDbServer.builder().serverId(1).start();
-    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(source, kafka);
-  }
 
   @Test
   void aBinlogPurgedWhileCaptureWasDownEndsCaptureWithTheGtidItNeededAndTheFix()

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.Services;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +17,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,22 +24,7 @@ import org.junit.jupiter.api.Test;
  * partition) cannot commit once a newer writer initialised the source's transactional id, and
  * nothing it wrote is visible to read_committed consumers.
  */
-class CaptureFencingIT {
-  private static KafkaBroker kafka;
-  private static MariaDbServer source;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    source = MariaDbServer.builder().serverId(1).start();
-    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(source, kafka);
-  }
-
+class CaptureFencingIT extends WithCaptureServices {
   @Test
   void aZombieWriterCannotCommitAfterACaptureTookOver() throws Exception {
     SourceFixture f = SourceFixture.create(source, "zombie");

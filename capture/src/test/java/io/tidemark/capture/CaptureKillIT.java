@@ -9,17 +9,12 @@ import io.tidemark.schemas.TopicNames;
 import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Operation;
 import io.tidemark.testkit.JavaProcess;
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.Services;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * of every transaction must then be in the change topic at least once, the restart must resume
  * from the offset stored in Kafka by GTID, and must not fall back to a data snapshot.
  */
-class CaptureKillIT {
+class CaptureKillIT extends WithCaptureServices {
   private static final Logger log = LoggerFactory.getLogger(CaptureKillIT.class);
   private static final int FIRST_ROWS = 300;
   private static final int SMALL_TRANSACTIONS = 20;
@@ -39,21 +34,6 @@ class CaptureKillIT {
   private static final Duration START = Duration.ofMinutes(2);
   private static final Duration CATCH_UP = Duration.ofMinutes(4);
   private static final List<String> TABLES = List.of("bulk", "item");
-
-  private static KafkaBroker kafka;
-  private static MariaDbServer source;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    source = MariaDbServer.builder().serverId(1).timeZone("+05:30").start();
-    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(source, kafka);
-  }
 
   @Test
   void killedInTheMiddleOfALargeTransactionCaptureLosesNoRowAndNeverSnapshots()

@@ -8,9 +8,6 @@ import io.tidemark.schemas.JdbcRows;
 import io.tidemark.schemas.SourcePosition;
 import io.tidemark.schemas.TopicNames;
 import io.tidemark.testkit.JavaProcess;
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.Services;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * process with that small heap, which must stay alive and deliver every row; and a read of a
  * table whose rows can be large (a snapshot's, or the restore's check) fetches few at a time.
  */
-class CaptureMemoryIT {
+class CaptureMemoryIT extends WithCaptureServices {
   private static final int ROW_BYTES = 4 << 20;
   private static final int ROWS_PER_TRANSACTION = 10;
   /** 600 MiB of rows, more than the heap below. */
@@ -36,21 +31,6 @@ class CaptureMemoryIT {
   private static final String HEAP = "-Xmx384m";
   private static final Duration START = Duration.ofMinutes(2);
   private static final Duration CATCH_UP = Duration.ofMinutes(4);
-
-  private static KafkaBroker kafka;
-  private static MariaDbServer source;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    source = MariaDbServer.builder().serverId(1).start();
-    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(source, kafka);
-  }
 
   @Test
   void aBacklogOfLargeRowsBiggerThanTheHeapIsCaughtUpInIt() throws Exception {

@@ -3,9 +3,6 @@ package io.tidemark.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.Services;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,23 +21,8 @@ import org.slf4j.LoggerFactory;
  * first goes away, cleanly or by SIGKILL in the middle of a write load, and no row written
  * before, during or after the take-over is missing from the change topic.
  */
-class CaptureStandbyIT {
+class CaptureStandbyIT extends WithCaptureServices {
   private static final Logger log = LoggerFactory.getLogger(CaptureStandbyIT.class);
-  private static KafkaBroker kafka;
-  private static MariaDbServer source;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    source = MariaDbServer.builder().serverId(1).timeZone("+05:30").start();
-    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(source, kafka);
-  }
-
   @Test
   void oneOfTwoCapturesStreamsAndTheOtherTakesOverWhenItCloses() throws Exception {
     SourceFixture f = SourceFixture.create(source, "handover");

@@ -10,14 +10,9 @@ import io.tidemark.schemas.avro.ChangeEvent;
 import io.tidemark.schemas.avro.Column;
 import io.tidemark.schemas.avro.ColumnDefinition;
 import io.tidemark.schemas.avro.Operation;
-import io.tidemark.testkit.KafkaBroker;
-import io.tidemark.testkit.MariaDbServer;
-import io.tidemark.testkit.Services;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,23 +20,8 @@ import org.junit.jupiter.api.Test;
  * events must sit between exactly the rows written around them, in source order and in Kafka's
  * order, and carry the table's structure after the change.
  */
-class DdlOrderIT {
+class DdlOrderIT extends WithCaptureServices {
   private static final Duration WAIT = Duration.ofSeconds(90);
-
-  private static KafkaBroker kafka;
-  private static MariaDbServer source;
-
-  @BeforeAll
-  static void startServices() {
-    kafka = KafkaBroker.start();
-    source = MariaDbServer.builder().serverId(1).start();
-    source.createCaptureUser(TestSources.USER, TestSources.PASSWORD);
-  }
-
-  @AfterAll
-  static void stopServices() {
-    Services.closeAll(source, kafka);
-  }
 
   @Test
   void schemaChangesSitBetweenExactlyTheRowsWrittenAroundThem() throws Exception {
